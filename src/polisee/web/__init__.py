@@ -1,0 +1,3 @@
+"""The web platform."""
+
+__all__: list[str] = []
