@@ -1,22 +1,47 @@
-"""The ``polisee`` command: sub-apps per area (``polisee data load``, ``polisee analyse lq``)."""
+"""The ``polisee`` command: sub-apps per area (``polisee data load``, ``polisee analyse lq``).
+
+Exit codes: 0 success, 1 a polisee error (not found, permission, conflict),
+2 bad input (``file:line: field: message`` on stderr) or bad usage.
+"""
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from polisee.cli import _console
+from polisee.cli import data as data_cli
+from polisee.errors import InputError, PoliseeError
 
 __all__ = ["app", "main"]
 
+
+class _Group(TyperGroup):
+    """Turns polisee errors into a message on stderr and a meaningful exit code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            _console.err_console.print(f"error: {exc}", markup=False)
+            ctx.exit(2)
+        except PoliseeError as exc:
+            _console.err_console.print(f"error: {exc}", markup=False)
+            ctx.exit(1)
+
+
 app = typer.Typer(
     name="polisee",
+    cls=_Group,
     help="Evidence for cluster and smart-specialisation policy.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.add_typer(data_cli.app, name="data")
 
 
 @app.callback()

@@ -42,6 +42,18 @@ STATEMENTS: tuple[str, ...] = (
     )
     """,
     """
+    CREATE TABLE IF NOT EXISTS facts_unharmonised (
+        dataset VARCHAR NOT NULL,
+        measure VARCHAR NOT NULL,
+        region VARCHAR NOT NULL,
+        industry VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        value DOUBLE,
+        flag VARCHAR NOT NULL DEFAULT '',
+        reason VARCHAR NOT NULL
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS regions (
         code VARCHAR PRIMARY KEY,
         level INTEGER NOT NULL,

@@ -122,6 +122,34 @@ class StatsStore:
             self.con.unregister("_incoming_facts")
         return len(facts)
 
+    def replace_unharmonised(self, dataset: str, frame: pd.DataFrame) -> int:
+        """Keep the rows that could not be harmonised, under their own codes, apart from facts.
+
+        ``frame`` has the canonical columns plus ``reason``.
+        """
+        self._require_transaction()
+        rows = frame.loc[:, [*FACT_COLUMNS, "reason"]].copy()
+        rows["dataset"] = dataset
+        self.con.execute("DELETE FROM facts_unharmonised WHERE dataset = ?", [dataset])
+        self.con.register("_incoming_unharmonised", rows)
+        try:
+            self.con.execute(
+                "INSERT INTO facts_unharmonised SELECT dataset, measure, region, industry, "
+                "CAST(year AS INTEGER), CAST(value AS DOUBLE), coalesce(flag, ''), reason "
+                "FROM _incoming_unharmonised"
+            )
+        finally:
+            self.con.unregister("_incoming_unharmonised")
+        return len(rows)
+
+    def unharmonised(self, dataset: str) -> pd.DataFrame:
+        """Rows of ``dataset`` kept under codes that could not be harmonised, with the reason."""
+        return self.con.execute(
+            "SELECT measure, region, industry, year, value, flag, reason FROM facts_unharmonised "
+            "WHERE dataset = ? ORDER BY measure, region, industry, year",
+            [dataset],
+        ).df()
+
     def upsert_dataset(
         self,
         dataset: str,
@@ -386,6 +414,7 @@ class StatsStore:
         for table, order in (
             ("datasets", "dataset"),
             ("facts", "dataset, measure, region, industry, year"),
+            ("facts_unharmonised", "dataset, measure, region, industry, year, reason"),
             ("regions", "code"),
             ("industries", "code"),
             ("cluster_industries", "definition, cluster_code, industry"),

@@ -1,0 +1,90 @@
+"""The demo data set: the real public files a new user sees first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from polisee.errors import NotFound
+from polisee.services.data import LoadSummary, file_sha256, load_statistics
+from polisee.statsdb import StatsStore
+
+__all__ = ["DEMO_DATASETS", "DemoDataset", "load_demo"]
+
+
+@dataclass(frozen=True)
+class DemoDataset:
+    """One file of the demo, relative to the data directory."""
+
+    dataset: str
+    path: str
+    mapping: dict[str, str] = field(default_factory=dict)
+    what: str = ""
+
+
+DEMO_DATASETS: tuple[DemoDataset, ...] = (
+    DemoDataset(
+        "sbs_r_nuts06_r2",
+        "eurostat_regional/sbs_r_nuts06_r2.tsv.gz",
+        what="SBS by NUTS-2 x NACE division, 2008-2015: local units, persons employed, wages",
+    ),
+    DemoDataset(
+        "nama_10r_2gdp",
+        "eurostat_regional/nama_10r_2gdp.tsv.gz",
+        what="GDP at current market prices by NUTS-2, 2000-2014",
+    ),
+    DemoDataset(
+        "lfst_r_lfe2en2",
+        "eurostat_regional/lfst_r_lfe2en2.tsv.gz",
+        what="LFS employment by NUTS-2 x NACE section group, 2008-2015",
+    ),
+    DemoDataset(
+        "rd_p_persreg",
+        "eurostat_regional/rd_p_persreg_fte_2009_2018.csv",
+        mapping={"region": "geo", "year": "time", "value": "values", "measure": "unit"},
+        what="R&D personnel (FTE) by NUTS-2, 2009 and 2018",
+    ),
+)
+
+
+def load_demo(
+    store: StatsStore,
+    data_dir: Path,
+    *,
+    nuts_version: int = 2021,
+    on_dataset: Callable[[DemoDataset, LoadSummary | None], None] | None = None,
+) -> list[LoadSummary]:
+    """Load every demo file that is not already loaded from the same bytes.
+
+    Each dataset is its own all-or-nothing transaction, so an interrupted demo
+    keeps the datasets it finished.
+    """
+    loaded = {}
+    listing = store.datasets()
+    for row in listing.to_dict("records"):
+        loaded[str(row["dataset"])] = store.dataset(str(row["dataset"]))["sha256"]
+    summaries = []
+    for item in DEMO_DATASETS:
+        path = data_dir / item.path
+        if not path.is_file():
+            raise NotFound(
+                f"demo file {path} is missing: set POLISEE_DATA_DIR or run `polisee data fetch`"
+            )
+        if loaded.get(item.dataset) == file_sha256(path):
+            if on_dataset:
+                on_dataset(item, None)
+            continue
+        with store.transaction():
+            summary = load_statistics(
+                store,
+                path,
+                data_dir=data_dir,
+                dataset=item.dataset,
+                nuts_version=nuts_version,
+                mapping=item.mapping or None,
+            )
+        summaries.append(summary)
+        if on_dataset:
+            on_dataset(item, summary)
+    return summaries

@@ -1,0 +1,521 @@
+"""Eurostat files: bulk TSV (``.tsv``/``.tsv.gz``) and SDMX-CSV, to canonical long frames.
+
+The canonical frame has the columns ``dataset, measure, region, industry, year,
+value, flag``: ``value`` is float64 with NaN for ``:`` (not available — never zero),
+``flag`` keeps Eurostat's observation flags (``c`` confidential, ``b`` break, ...)
+per value, ``measure`` joins the dimensions other than geo, industry and time with
+``.`` (``V16110``; ``THS.Y15-64``) and ``industry`` is the ``nace_r2`` code as
+Eurostat writes it, or ``TOTAL`` for datasets without an activity dimension.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Collection
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from polisee.errors import InputError
+from polisee.sources._canonical import (
+    CANONICAL_COLUMNS,
+    FLAG_LETTERS,
+    ReadReport,
+    ReadResult,
+    classify_regions,
+    read_bytes,
+)
+
+__all__ = ["ReadReport", "ReadResult", "read_eurostat_tsv", "read_sdmx_csv"]
+
+Keep = Literal["exclude", "keep"]
+INDUSTRY_DIMENSIONS = ("nace_r2", "nace_r1", "nace", "nace_r21")
+_NUMBER = r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
+_FLAGS = "^[" + "".join(sorted(FLAG_LETTERS)) + "]*$"
+
+
+def read_eurostat_tsv(
+    path: str | Path,
+    *,
+    dataset: str | None = None,
+    aggregates: Keep = "exclude",
+    extra_regio: Keep = "exclude",
+    non_negative: Collection[str] | None = None,
+    max_bytes: int = 1 << 30,
+) -> ReadResult:
+    """Read a Eurostat bulk TSV file.
+
+    Parameters
+    ----------
+    path
+        ``.tsv`` or ``.tsv.gz``; the first column is a comma-joined key whose header
+        ends in ``geo\\time`` (or ``geo\\TIME_PERIOD``), then one column per year.
+    dataset
+        Dataset name; default the file name before its first dot (``sbs_r_nuts06_r2``).
+    aggregates, extra_regio
+        Whether EU/euro-area aggregates (``EU28``, ``EA19``) and extra-regio codes
+        (``CZZ``, ``CZZZ``) are kept or excluded; either way the report counts them.
+    non_negative
+        Measures whose values must be >= 0 (counts such as persons employed). Default:
+        the SBS counts ``V11210`` (local units) and ``V16110`` (persons employed).
+    max_bytes
+        Files (or their decompressed content) larger than this are refused.
+
+    Returns
+    -------
+    ReadResult
+        The canonical frame and a :class:`ReadReport`.
+
+    Raises
+    ------
+    InputError
+        Naming file, 1-based line and field: not gzip or truncated, no ``geo\\time``
+        header, a year header like ``20l4``, a wrong number of cells, a cell like
+        ``12x``, an unknown flag, a negative count, a key occurring twice.
+    """
+    path = Path(path)
+    name = dataset or path.name.split(".")[0]
+    checks = {"V11210", "V16110"} if non_negative is None else set(non_negative)
+    raw = read_bytes(path, max_bytes=max_bytes)
+    header_end = raw.find(b"\n")
+    header_line = raw[: header_end if header_end >= 0 else len(raw)].rstrip(b"\r")
+    try:
+        header = header_line.decode("utf-8").split("\t")
+    except UnicodeDecodeError as exc:
+        raise InputError("the header is not UTF-8 text", path=path, line=1) from exc
+    dims, years = _parse_header(header, path)
+    table = _parse_body(raw, header_end, len(header), path)
+    if table.num_rows == 0:
+        raise InputError("the file has a header but no data lines", path=path, line=2)
+
+    keys = table.column(0).combine_chunks()
+    parts = pc.split_pattern(keys, ",")
+    lengths = pc.list_value_length(parts).to_numpy(zero_copy_only=False)
+    bad = np.flatnonzero(lengths != len(dims))
+    if bad.size:
+        row = int(bad[0])
+        raise InputError(
+            f"expected {len(dims)} comma-separated codes ({','.join(dims)}), got {keys[row].as_py()!r}",
+            path=path,
+            line=row + 2,
+            field=header[0],
+        )
+    flat = pc.list_flatten(parts).to_numpy(zero_copy_only=False).astype(object)
+    codes = {d: flat[i :: len(dims)] for i, d in enumerate(dims)}
+    key_frame = pd.DataFrame({d: pd.array(codes[d], dtype=object) for d in dims})
+    dup = key_frame.duplicated()
+    if bool(dup.any()):
+        row = int(np.flatnonzero(dup.to_numpy())[0])
+        raise InputError(
+            f"the key {keys[row].as_py()!r} occurs twice", path=path, line=row + 2, field=header[0]
+        )
+
+    industry_dim = next((d for d in dims if d in INDUSTRY_DIMENSIONS), None)
+    measure_dims = [d for d in dims if d not in ("geo", industry_dim, "freq")]
+    n_series, n_years = table.num_rows, len(years)
+
+    # Cells of every year column, stacked year by year: index = year_idx * n_series + row.
+    cells = pa.chunked_array(
+        [chunk for col in table.columns[1:] for chunk in col.chunks], type=pa.string()
+    ).combine_chunks()
+    value_text, flag_text = _split_cells(cells)
+    missing = pc.equal(value_text, ":").to_numpy(zero_copy_only=False)
+    empty = np.flatnonzero(pc.equal(value_text, "").to_numpy(zero_copy_only=False))
+    if empty.size:
+        _raise_cell(
+            path,
+            empty[0],
+            n_series,
+            header,
+            years,
+            value_text,
+            "expected a number or ':' (missing), the cell is empty",
+        )
+    try:
+        values = pc.cast(pc.if_else(pa.array(missing), None, value_text), pa.float64()).to_numpy(
+            zero_copy_only=False
+        )
+        bad_cells = np.flatnonzero(~missing & ~np.isfinite(values))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        numeric_ok = pc.match_substring_regex(value_text, _NUMBER).to_numpy(zero_copy_only=False)
+        bad_cells = np.flatnonzero(~(missing | numeric_ok))
+    if bad_cells.size:
+        _raise_cell(
+            path, bad_cells[0], n_series, header, years, value_text, "expected a number or ':'"
+        )
+    for combo in pc.unique(flag_text).to_pylist():
+        if combo is not None and not set(combo) <= FLAG_LETTERS:
+            index = int(
+                np.flatnonzero(pc.equal(flag_text, combo).to_numpy(zero_copy_only=False))[0]
+            )
+            _raise_cell(
+                path,
+                index,
+                n_series,
+                header,
+                years,
+                flag_text,
+                f"expected flags among '{''.join(sorted(FLAG_LETTERS))}'",
+            )
+
+    if measure_dims:
+        measure_series = key_frame[measure_dims[0]].astype(str)
+        for d in measure_dims[1:]:
+            measure_series = measure_series + "." + key_frame[d].astype(str)
+    else:
+        measure_series = pd.Series("VALUE", index=key_frame.index)
+    if checks:
+        is_count = np.tile(measure_series.isin(list(checks)).to_numpy(bool), n_years)
+        negative = np.flatnonzero((values < 0) & is_count)
+        if negative.size:
+            _raise_cell(
+                path,
+                negative[0],
+                n_series,
+                header,
+                years,
+                value_text,
+                f"expected a non-negative count for measure {measure_series.iloc[negative[0] % n_series]}",
+            )
+
+    # Regions are classified once per series, then whole series are kept or dropped.
+    report = ReadReport(dimensions={d: sorted(set(codes[d])) for d in dims if d != "geo"})
+    keep_series = _region_filter(
+        key_frame["geo"],
+        report,
+        aggregates=aggregates,
+        extra_regio=extra_regio,
+        rows_per_code=n_years,
+    )
+    series_idx = np.flatnonzero(keep_series)
+    n_kept = len(series_idx)
+    cell_idx = (
+        np.arange(n_years, dtype=np.int64)[:, None] * n_series + series_idx[None, :]
+    ).ravel()
+    series_take = pa.array(np.tile(series_idx, n_years))
+    columns = {
+        "dataset": pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(n_kept * n_years, dtype=np.int32)), pa.array([name])
+        ).dictionary_decode(),
+        "measure": pc.take(pa.array(measure_series.to_numpy(object), pa.string()), series_take),
+        "region": pc.take(pa.array(codes["geo"], pa.string()), series_take),
+        "industry": (
+            pc.take(pa.array(codes[industry_dim], pa.string()), series_take)
+            if industry_dim
+            else pa.array(np.full(n_kept * n_years, "TOTAL", object), pa.string())
+        ),
+        "year": pa.array(np.repeat(np.asarray(years, dtype=np.int64), n_kept)),
+        "value": pa.array(values[cell_idx]),
+        "flag": pc.take(flag_text, pa.array(cell_idx)),
+    }
+    frame = pa.table(columns).to_pandas()
+    _count(frame, report)
+    return ReadResult(frame.reset_index(drop=True), report)
+
+
+def _parse_header(header: list[str], path: Path) -> tuple[list[str], list[int]]:
+    first = header[0].strip()
+    lowered = first.lower()
+    if not (lowered.endswith(("geo\\time", "geo\\time_period"))):
+        raise InputError(
+            f"expected the first header cell to end in 'geo\\time' (Eurostat bulk TSV), got {first[:60]!r}",
+            path=path,
+            line=1,
+            field="header",
+        )
+    dims = [d.strip() for d in first.rsplit("\\", 1)[0].split(",")]
+    if len(set(dims)) != len(dims) or not all(dims):
+        raise InputError(
+            f"expected distinct dimension names, got {dims}", path=path, line=1, field="header"
+        )
+    years = []
+    for cell in header[1:]:
+        text = cell.strip()
+        if not (len(text) == 4 and text.isdigit()):
+            raise InputError(
+                f"expected a year such as 2014, got {text!r} (only annual data is supported)",
+                path=path,
+                line=1,
+                field=text or "header",
+            )
+        years.append(int(text))
+    if not years:
+        raise InputError("expected at least one year column", path=path, line=1, field="header")
+    if len(set(years)) != len(years):
+        raise InputError("a year column occurs twice", path=path, line=1, field="header")
+    return dims, years
+
+
+def _parse_body(raw: bytes, header_end: int, n_columns: int, path: Path) -> pa.Table:
+    if header_end < 0:
+        raise InputError("the file has a header but no data lines", path=path, line=2)
+    body = raw[header_end + 1 :]
+    if not body.strip():
+        raise InputError("the file has a header but no data lines", path=path, line=2)
+    options = pacsv.ReadOptions(
+        column_names=[f"c{i}" for i in range(n_columns)], block_size=1 << 24
+    )
+    parse = pacsv.ParseOptions(delimiter="\t", quote_char=False, newlines_in_values=False)
+    convert = pacsv.ConvertOptions(
+        column_types={f"c{i}": pa.string() for i in range(n_columns)},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        null_values=[],
+    )
+    try:
+        return pacsv.read_csv(
+            io.BytesIO(body), read_options=options, parse_options=parse, convert_options=convert
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        line, field, message = _locate_body_error(body, n_columns)
+        raise InputError(
+            message or f"cannot parse the file: {exc}", path=path, line=line, field=field
+        ) from exc
+
+
+def _locate_body_error(body: bytes, n_columns: int) -> tuple[int | None, str | None, str]:
+    """Find the first line whose cell count or encoding is wrong (error path only)."""
+    for number, line in enumerate(body.split(b"\n"), start=2):
+        if not line.strip():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            return number, None, "the line is not UTF-8 text"
+        cells = line.rstrip(b"\r").count(b"\t") + 1
+        if cells != n_columns:
+            return number, None, f"expected {n_columns} tab-separated cells, got {cells}"
+    return None, None, ""
+
+
+def _split_cells(cells: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Split ``'1234 d'`` into value text ``'1234'`` and flag text ``'d'``.
+
+    Only cells holding a space carry flags (a minority), so only those are split.
+    """
+    trimmed = pc.utf8_trim_whitespace(cells)
+    has_space = pc.match_substring(trimmed, " ")
+    positions = np.flatnonzero(has_space.to_numpy(zero_copy_only=False))
+    flag_text = pa.nulls(len(cells), pa.string()).fill_null("")
+    if positions.size == 0:
+        return trimmed, flag_text
+    parts = pc.split_pattern(pc.take(trimmed, pa.array(positions)), " ", max_splits=1)
+    value_text = pc.replace_with_mask(trimmed, has_space, pc.list_element(parts, 0))
+    flags = pc.utf8_trim_whitespace(pc.list_element(parts, 1))
+    return value_text, pc.replace_with_mask(flag_text, has_space, flags)
+
+
+def _raise_cell(
+    path: Path,
+    index: int,
+    n_series: int,
+    header: list[str],
+    years: list[int],
+    texts: pa.Array,
+    expectation: str,
+) -> None:
+    row, col = int(index) % n_series, int(index) // n_series
+    raise InputError(
+        f"{expectation}, got {texts[int(index)].as_py()!r}",
+        path=path,
+        line=row + 2,
+        field=str(years[col]),
+    )
+
+
+def _filter_regions(
+    frame: pd.DataFrame, report: ReadReport, *, aggregates: Keep, extra_regio: Keep
+) -> pd.DataFrame:
+    keep = _region_filter(frame["region"], report, aggregates=aggregates, extra_regio=extra_regio)
+    return frame if bool(keep.all()) else frame[keep]
+
+
+def _region_filter(
+    regions: pd.Series,
+    report: ReadReport,
+    *,
+    aggregates: Keep,
+    extra_regio: Keep,
+    rows_per_code: int = 1,
+) -> np.ndarray:
+    """Rows to keep, counting aggregates and extra-regio codes in the report."""
+    agg, extra, bad = classify_regions(regions)
+    if bool(bad.any()):
+        code = regions.iloc[int(np.flatnonzero(bad)[0])]
+        raise InputError(f"expected a NUTS or aggregate region code, got {code!r}", field="geo")
+    for label, mask, keep in (("aggregates", agg, aggregates), ("extra_regio", extra, extra_regio)):
+        n_codes = int(pd.Series(regions[mask]).nunique())
+        (report.kept if keep == "keep" else report.excluded)[label] = n_codes
+        report.excluded.setdefault(f"{label}_rows", 0)
+        if keep == "exclude":
+            report.excluded[f"{label}_rows"] = int(mask.sum()) * rows_per_code
+    drop = np.zeros(len(regions), dtype=bool)
+    if aggregates == "exclude":
+        drop |= agg
+    if extra_regio == "exclude":
+        drop |= extra
+    return ~drop
+
+
+def _count(frame: pd.DataFrame, report: ReadReport) -> None:
+    report.rows = len(frame)
+    present = int(frame["value"].notna().sum())
+    report.values_present = present
+    report.missing = report.rows - present
+    counts = frame["flag"].value_counts()
+    flags: dict[str, int] = {}
+    for combo, n in counts.items():
+        for letter in str(combo):
+            flags[letter] = flags.get(letter, 0) + int(n)
+    report.flags = dict(sorted(flags.items()))
+
+
+def read_sdmx_csv(
+    path: str | Path,
+    *,
+    dataset: str | None = None,
+    aggregates: Keep = "exclude",
+    extra_regio: Keep = "exclude",
+    non_negative: Collection[str] | None = None,
+    max_bytes: int = 1 << 30,
+) -> ReadResult:
+    """Read SDMX-CSV as the Eurostat dissemination API returns it (1.0 and 2.0 layouts).
+
+    Columns ``DATAFLOW`` (or ``STRUCTURE, STRUCTURE_ID[, ACTION]``), ``LAST UPDATE``,
+    ``freq``, the dataset's dimensions, ``geo``, ``TIME_PERIOD``, ``OBS_VALUE`` and
+    ``OBS_FLAG``. Only annual data (``TIME_PERIOD`` = a year) is supported.
+
+    Raises
+    ------
+    InputError
+        Naming file, line and column, as :func:`read_eurostat_tsv`.
+    """
+    path = Path(path)
+    raw = read_bytes(path, max_bytes=max_bytes)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("the file is not UTF-8 text", path=path) from exc
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise InputError(f"cannot parse the CSV: {exc}", path=path) from exc
+    required = {"geo", "TIME_PERIOD", "OBS_VALUE"}
+    missing_cols = sorted(required - set(frame.columns))
+    if missing_cols:
+        raise InputError(
+            f"expected SDMX-CSV columns {sorted(required)}, missing {missing_cols}",
+            path=path,
+            line=1,
+            field=missing_cols[0],
+        )
+    if frame.empty:
+        raise InputError("the file has a header but no data lines", path=path, line=2)
+    meta = {
+        "DATAFLOW",
+        "STRUCTURE",
+        "STRUCTURE_ID",
+        "STRUCTURE_NAME",
+        "ACTION",
+        "LAST UPDATE",
+        "freq",
+        "CONF_STATUS",
+        "OBS_FLAG",
+        "OBS_VALUE",
+        "TIME_PERIOD",
+        "geo",
+    }
+    dims = [c for c in frame.columns if c not in meta and not c.endswith("_label")]
+    if dataset is None:
+        flow = frame.get("DATAFLOW", frame.get("STRUCTURE_ID"))
+        dataset = (
+            str(flow.iloc[0]).split(":")[-1].split("(")[0].lower()
+            if flow is not None
+            else path.name.split(".")[0]
+        )
+    name = dataset
+    lines = np.arange(2, len(frame) + 2)
+    year_text = frame["TIME_PERIOD"].str.strip()
+    bad_year = ~year_text.str.fullmatch(r"\d{4}")
+    if bool(bad_year.any()):
+        i = int(np.flatnonzero(bad_year.to_numpy())[0])
+        raise InputError(
+            f"expected a year such as 2014, got {year_text.iloc[i]!r} (only annual data is supported)",
+            path=path,
+            line=int(lines[i]),
+            field="TIME_PERIOD",
+        )
+    value_text = frame["OBS_VALUE"].str.strip()
+    missing = value_text.isin(["", ":"])
+    bad_value = ~missing & ~value_text.str.fullmatch(_NUMBER[1:-1])
+    if bool(bad_value.any()):
+        i = int(np.flatnonzero(bad_value.to_numpy())[0])
+        raise InputError(
+            f"expected a number, got {value_text.iloc[i]!r}",
+            path=path,
+            line=int(lines[i]),
+            field="OBS_VALUE",
+        )
+    values = pd.to_numeric(value_text.where(~missing, None), errors="coerce").astype("float64")
+    flags = (
+        frame["OBS_FLAG"].str.strip() if "OBS_FLAG" in frame else pd.Series("", index=frame.index)
+    )
+    bad_flag = ~flags.str.fullmatch(_FLAGS[1:-1])
+    if bool(bad_flag.any()):
+        i = int(np.flatnonzero(bad_flag.to_numpy())[0])
+        raise InputError(
+            f"expected flags among '{''.join(sorted(FLAG_LETTERS))}', got {flags.iloc[i]!r}",
+            path=path,
+            line=int(lines[i]),
+            field="OBS_FLAG",
+        )
+    industry_dim = next((d for d in dims if d in INDUSTRY_DIMENSIONS), None)
+    measure_dims = [d for d in dims if d != industry_dim]
+    measure = (
+        frame[measure_dims].astype(str).agg(".".join, axis=1)
+        if measure_dims
+        else pd.Series("VALUE", index=frame.index)
+    )
+    out = pd.DataFrame(
+        {
+            "dataset": name,
+            "measure": measure.to_numpy(object),
+            "region": frame["geo"].str.strip().to_numpy(object),
+            "industry": frame[industry_dim].to_numpy(object) if industry_dim else "TOTAL",
+            "year": year_text.astype("int64").to_numpy(),
+            "value": values.to_numpy(),
+            "flag": flags.to_numpy(object),
+        }
+    )
+    checks = {"V11210", "V16110"} if non_negative is None else set(non_negative)
+    negative = (out["value"] < 0) & out["measure"].isin(list(checks))
+    if bool(negative.any()):
+        i = int(np.flatnonzero(negative.to_numpy())[0])
+        raise InputError(
+            f"expected a non-negative count for measure {out['measure'].iloc[i]}, got {value_text.iloc[i]!r}",
+            path=path,
+            line=int(lines[i]),
+            field="OBS_VALUE",
+        )
+    dup = out.duplicated(["measure", "region", "industry", "year"])
+    if bool(dup.any()):
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise InputError(
+            f"the observation {out['measure'].iloc[i]}, {out['region'].iloc[i]}, {out['industry'].iloc[i]}, "
+            f"{out['year'].iloc[i]} occurs twice",
+            path=path,
+            line=int(lines[i]),
+            field="geo",
+        )
+    report = ReadReport(dimensions={d: sorted(frame[d].unique()) for d in dims})
+    try:
+        out = _filter_regions(out, report, aggregates=aggregates, extra_regio=extra_regio)
+    except InputError as exc:
+        raise InputError(exc.message, path=path, field="geo") from exc
+    _count(out, report)
+    return ReadResult(out.loc[:, list(CANONICAL_COLUMNS)].reset_index(drop=True), report)

@@ -1,0 +1,261 @@
+"""Plain CSV and XLSX tables with a column mapping, to canonical long frames."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Collection, Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from polisee.errors import InputError
+from polisee.sources._canonical import (
+    CANONICAL_COLUMNS,
+    FLAG_LETTERS,
+    ReadReport,
+    ReadResult,
+    classify_regions,
+    read_bytes,
+)
+
+__all__ = ["MAPPING_KEYS", "read_table"]
+
+MAPPING_KEYS = ("region", "industry", "year", "value", "flag", "measure")
+"""Canonical fields a mapping may name; ``region``, ``year`` and ``value`` are required."""
+
+_NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+def read_table(
+    path: str | Path,
+    *,
+    mapping: Mapping[str, str],
+    dataset: str,
+    measure: str | None = None,
+    industry: str | None = None,
+    sheet: str | None = None,
+    non_negative: Collection[str] | None = None,
+    keep_aggregates: bool = False,
+    max_bytes: int = 1 << 30,
+) -> ReadResult:
+    """Read a CSV (``,`` or ``;``) or XLSX table whose columns are named by ``mapping``.
+
+    Parameters
+    ----------
+    mapping
+        Canonical field -> column of the file, e.g. ``{"region": "geo", "year": "time",
+        "value": "obs"}``; ``measure``, ``industry`` and ``flag`` are optional. A value
+        of the form ``=TEXT`` is a constant instead of a column (``{"measure": "=FTE"}``).
+    measure, industry
+        Constants used when the mapping does not name these fields
+        (defaults ``VALUE`` and ``TOTAL``).
+    sheet
+        XLSX sheet name (default the first sheet).
+
+    Raises
+    ------
+    InputError
+        Naming file, line (1-based, header = line 1) and column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "rd.csv"
+    >>> _ = p.write_text("geo,time,values\\nHU21,2018,1200.5\\nHU22,2018,\\n")
+    >>> r = read_table(p, mapping={"region": "geo", "year": "time", "value": "values"},
+    ...                dataset="rd", measure="FTE")
+    >>> r.frame[["region", "year", "value"]].to_string(index=False)
+    'region  year  value\\n  HU21  2018 1200.5\\n  HU22  2018    NaN'
+    """
+    path = Path(path)
+    unknown = sorted(set(mapping) - set(MAPPING_KEYS))
+    if unknown:
+        raise InputError(
+            f"unknown mapping keys {unknown}; expected among {list(MAPPING_KEYS)}", field=unknown[0]
+        )
+    for needed in ("region", "year", "value"):
+        if needed not in mapping:
+            raise InputError(f"the mapping must name the {needed!r} column", field=needed)
+    table = _load(path, sheet=sheet, max_bytes=max_bytes)
+    constants = {k: v[1:] for k, v in mapping.items() if v.startswith("=")}
+    columns = {k: v for k, v in mapping.items() if not v.startswith("=")}
+    absent = [c for c in columns.values() if c not in table.columns]
+    if absent:
+        raise InputError(
+            f"the file has no column {absent[0]!r} (columns: {', '.join(map(str, table.columns))})",
+            path=path,
+            line=1,
+            field=absent[0],
+        )
+    if table.empty:
+        raise InputError("the table has a header but no data rows", path=path, line=2)
+    lines = np.arange(2, len(table) + 2)
+
+    def text(key: str, default: str) -> pd.Series:
+        if key in columns:
+            return table[columns[key]].fillna("").astype(str).str.strip()
+        return pd.Series(constants.get(key, default), index=table.index, dtype=object)
+
+    region = text("region", "")
+    blank = region == ""
+    if bool(blank.any()):
+        i = int(np.flatnonzero(blank.to_numpy())[0])
+        raise InputError(
+            "expected a region code, the cell is empty",
+            path=path,
+            line=int(lines[i]),
+            field=columns["region"],
+        )
+    year_text = text("year", "").str.replace(r"\.0$", "", regex=True)
+    bad_year = ~year_text.str.fullmatch(r"\d{4}")
+    if bool(bad_year.any()):
+        i = int(np.flatnonzero(bad_year.to_numpy())[0])
+        raise InputError(
+            f"expected a year such as 2014, got {year_text.iloc[i]!r}",
+            path=path,
+            line=int(lines[i]),
+            field=columns["year"],
+        )
+    raw_values = table[columns["value"]]
+    value_text = raw_values.astype(object).where(raw_values.notna(), "").astype(str).str.strip()
+    missing = value_text.isin(["", ":", "NA", "NaN", "nan"])
+    bad_value = ~missing & ~value_text.str.fullmatch(_NUMBER.pattern[1:-1])
+    if bool(bad_value.any()):
+        i = int(np.flatnonzero(bad_value.to_numpy())[0])
+        raise InputError(
+            f"expected a number, got {value_text.iloc[i]!r}",
+            path=path,
+            line=int(lines[i]),
+            field=columns["value"],
+        )
+    values = pd.to_numeric(value_text.where(~missing, None), errors="coerce").astype("float64")
+    flags = text("flag", "")
+    bad_flag = ~flags.map(lambda f: set(f) <= FLAG_LETTERS)
+    if bool(bad_flag.any()):
+        i = int(np.flatnonzero(bad_flag.to_numpy())[0])
+        raise InputError(
+            f"expected flags among '{''.join(sorted(FLAG_LETTERS))}', got {flags.iloc[i]!r}",
+            path=path,
+            line=int(lines[i]),
+            field=columns.get("flag"),
+        )
+    measures = text("measure", measure or "VALUE")
+    frame = pd.DataFrame(
+        {
+            "dataset": dataset,
+            "measure": measures.to_numpy(object),
+            "region": region.to_numpy(object),
+            "industry": text("industry", industry or "TOTAL").to_numpy(object),
+            "year": year_text.astype("int64").to_numpy(),
+            "value": values.to_numpy(),
+            "flag": flags.to_numpy(object),
+        }
+    )
+    checks = {"V11210", "V16110"} if non_negative is None else set(non_negative)
+    negative = (frame["value"] < 0) & frame["measure"].isin(list(checks))
+    if bool(negative.any()):
+        i = int(np.flatnonzero(negative.to_numpy())[0])
+        raise InputError(
+            f"expected a non-negative count for measure {frame['measure'].iloc[i]}, got {value_text.iloc[i]!r}",
+            path=path,
+            line=int(lines[i]),
+            field=columns["value"],
+        )
+    dup = frame.duplicated(["measure", "region", "industry", "year"])
+    if bool(dup.any()):
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise InputError(
+            f"region {frame['region'].iloc[i]}, industry {frame['industry'].iloc[i]}, year {frame['year'].iloc[i]}, "
+            f"measure {frame['measure'].iloc[i]} occurs twice",
+            path=path,
+            line=int(lines[i]),
+            field=columns["region"],
+        )
+    agg, extra, bad = classify_regions(frame["region"])
+    if bool(bad.any()):
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"expected a NUTS or aggregate region code, got {frame['region'].iloc[i]!r}",
+            path=path,
+            line=int(lines[i]),
+            field=columns["region"],
+        )
+    report = ReadReport()
+    report.excluded = {
+        "extra_regio": int(pd.Series(frame["region"][extra]).nunique()),
+        "extra_regio_rows": int(extra.sum()),
+    }
+    drop = extra.copy()
+    if keep_aggregates:
+        report.kept["aggregates"] = int(pd.Series(frame["region"][agg]).nunique())
+    else:
+        drop |= agg
+        report.excluded["aggregates"] = int(pd.Series(frame["region"][agg]).nunique())
+        report.excluded["aggregates_rows"] = int(agg.sum())
+    frame = frame[~drop].reset_index(drop=True)
+    report.rows = len(frame)
+    report.values_present = int(frame["value"].notna().sum())
+    report.missing = report.rows - report.values_present
+    for combo, n in frame["flag"].value_counts().items():
+        for letter in str(combo):
+            report.flags[letter] = report.flags.get(letter, 0) + int(n)
+    return ReadResult(frame.loc[:, list(CANONICAL_COLUMNS)], report)
+
+
+def _load(path: Path, *, sheet: str | None, max_bytes: int) -> pd.DataFrame:
+    name = path.name.lower()
+    if name.endswith((".xlsx", ".xlsm")):
+        return _load_xlsx(path, sheet=sheet, max_bytes=max_bytes)
+    raw = read_bytes(path, max_bytes=max_bytes)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError("the file is not UTF-8 text", path=path, line=line) from exc
+    first = text.split("\n", 1)[0]
+    sep = ";" if first.count(";") > first.count(",") else ","
+    try:
+        return pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[]
+        )
+    except pd.errors.ParserError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise InputError(
+            f"cannot parse the CSV: {exc}", path=path, line=int(match.group(1)) if match else None
+        ) from exc
+    except pd.errors.EmptyDataError as exc:
+        raise InputError("the file is empty", path=path, line=1) from exc
+
+
+def _load_xlsx(path: Path, *, sheet: str | None, max_bytes: int) -> pd.DataFrame:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(
+            f"the file is {size:,} bytes, over the limit of {max_bytes:,} bytes", path=path
+        )
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"not a readable XLSX workbook: {exc}", path=path) from exc
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise InputError(
+                f"no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})",
+                path=path,
+                field="sheet",
+            )
+        ws = book[sheet] if sheet is not None else book.worksheets[0]
+        rows = list(ws.iter_rows(values_only=True))
+    finally:
+        book.close()
+    if not rows:
+        raise InputError("the sheet is empty", path=path, line=1)
+    header = ["" if c is None else str(c).strip() for c in rows[0]]
+    body = [["" if c is None else str(c) for c in row] for row in rows[1:]]
+    return pd.DataFrame(body, columns=header, dtype=object)
