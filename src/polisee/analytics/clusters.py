@@ -213,6 +213,7 @@ def star_ratings(
     specialisation_min: float = 2.0,
     focus_top: float = 0.10,
     productivity_top: float = 0.10,
+    missing: str = "drop_region",
 ) -> pd.DataFrame:
     r"""European Cluster Observatory star ratings of each region's clusters.
 
@@ -253,8 +254,11 @@ def star_ratings(
     * productivity: average wage >= the (1 - productivity_top) percentile
 
     Percentiles are per cluster and year over regions with cluster employment
-    > 0 (numpy linear interpolation). A region whose total has a missing cell
-    gets NaN LQ and share and no specialisation or focus star.
+    > 0 (numpy linear interpolation). With ``missing="drop_region"`` (default) a
+    region whose total has a missing cell gets NaN LQ and share and no
+    specialisation or focus star; with ``missing="known"`` regional and overall
+    totals are sums over the known cells (confidential cells are left out, not
+    counted as zero), which keeps regions with a few confidential cells rated.
 
     Examples
     --------
@@ -275,8 +279,13 @@ def star_ratings(
     cp = cluster_panel(panel, clusters)
     emp = cp.values.rename_axis(["region", "cluster", "year"])
     vals = panel.values
+    if missing not in ("drop_region", "known"):
+        raise InputError(
+            f"expected missing in ['drop_region', 'known'], got {missing!r}", field="missing"
+        )
     totals = vals.groupby(level=["region", "year"]).sum()
-    totals[vals.isna().groupby(level=["region", "year"]).any()] = np.nan
+    if missing == "drop_region":
+        totals[vals.isna().groupby(level=["region", "year"]).any()] = np.nan
     reg_tot = totals.reindex(
         pd.MultiIndex.from_arrays(
             [emp.index.get_level_values("region"), emp.index.get_level_values("year")]

@@ -13,7 +13,9 @@ import typer
 from typer.core import TyperGroup
 
 from polisee.cli import _console
+from polisee.cli import analyse as analyse_cli
 from polisee.cli import data as data_cli
+from polisee.cli import demo as demo_cli
 from polisee.errors import InputError, PoliseeError
 
 __all__ = ["app", "main"]
@@ -42,6 +44,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(data_cli.app, name="data")
+app.command("analyse")(analyse_cli.analyse)
+app.command("indicators")(analyse_cli.list_indicators)
+app.command("demo")(demo_cli.demo)
 
 
 @app.callback()

@@ -14,6 +14,11 @@ __all__ = ["console", "err_console", "print_table", "progress"]
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+if not console.is_terminal:
+    # Piped or captured output: wide enough that tables are not folded into columns of words.
+    console.width = max(console.width, 160)
+
+_PLAIN_INT_COLUMNS = {"year", "years", "nuts", "nuts version", "version", "cluster"}
 
 
 def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -24,8 +29,14 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     ]
     for name, is_num in zip(columns, numeric, strict=True):
         table.add_column(name, justify="right" if is_num else "left")
+    plain = [name.lower() in _PLAIN_INT_COLUMNS for name in columns]
     for row in rows:
-        table.add_row(*(_fmt(v) for v in row))
+        table.add_row(
+            *(
+                str(v) if p and isinstance(v, int) else _fmt(v)
+                for v, p in zip(row, plain, strict=True)
+            )
+        )
     console.print(table)
 
 
