@@ -15,7 +15,10 @@ from typer.core import TyperGroup
 from polisee.cli import _console
 from polisee.cli import analyse as analyse_cli
 from polisee.cli import data as data_cli
+from polisee.cli import db as db_cli
 from polisee.cli import demo as demo_cli
+from polisee.cli import serve as serve_cli
+from polisee.cli import users as users_cli
 from polisee.errors import InputError, PoliseeError
 
 __all__ = ["app", "main"]
@@ -44,6 +47,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(data_cli.app, name="data")
+app.add_typer(db_cli.app, name="db")
+app.add_typer(users_cli.app, name="users")
+app.add_typer(serve_cli.app, name="serve")
 app.command("analyse")(analyse_cli.analyse)
 app.command("indicators")(analyse_cli.list_indicators)
 app.command("demo")(demo_cli.demo)

@@ -7,6 +7,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -16,11 +17,16 @@ from polisee.errors import InputError
 __all__ = [
     "CANONICAL_COLUMNS",
     "FLAG_LETTERS",
+    "Keep",
     "ReadReport",
     "ReadResult",
     "classify_regions",
+    "count_rows",
     "read_bytes",
+    "region_filter",
 ]
+
+Keep = Literal["exclude", "keep"]
 
 CANONICAL_COLUMNS = ("dataset", "measure", "region", "industry", "year", "value", "flag")
 
@@ -35,12 +41,31 @@ _NUTS = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
 
 @dataclass
 class ReadReport:
-    """What a reader saw: counts a user can check against the source."""
+    """What a reader saw: counts a user can check against the source.
+
+    Attributes
+    ----------
+    rows
+        Rows of the returned frame (after excluding aggregates / extra-regio codes).
+    values_present, missing
+        Rows with a value, rows whose value is missing (NaN; ``:`` in Eurostat files).
+    flags
+        Rows carrying each flag letter (a ``bc`` cell counts for ``b`` and for ``c``).
+    flag_combinations
+        Rows per cell pattern as Eurostat writes it: ``":"`` missing without flag,
+        ``": c"`` missing and confidential, ``"d"`` a value flagged ``d``, ``"bc"`` ...
+    excluded, kept
+        ``aggregates`` / ``extra_regio``: number of distinct codes excluded or kept;
+        ``aggregates_rows`` / ``extra_regio_rows``: rows excluded with them.
+    dimensions
+        Codes seen per non-geo dimension of the file (``nace_r2``, ``indic_sb``, ...).
+    """
 
     rows: int = 0
     values_present: int = 0
     missing: int = 0
     flags: dict[str, int] = field(default_factory=dict)
+    flag_combinations: dict[str, int] = field(default_factory=dict)
     excluded: dict[str, int] = field(default_factory=dict)
     kept: dict[str, int] = field(default_factory=dict)
     dimensions: dict[str, list[str]] = field(default_factory=dict)
@@ -72,8 +97,11 @@ def read_bytes(path: Path, *, max_bytes: int) -> bytes:
         )
     if size == 0:
         raise InputError("the file is empty", path=path, line=1)
-    with path.open("rb") as fh:
-        raw = fh.read()
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", path=path) from exc
     if raw[:2] != b"\x1f\x8b":
         if path.name.endswith(".gz"):
             raise InputError("expected a gzip file (.gz), the content is not gzip", path=path)
@@ -110,3 +138,62 @@ def classify_regions(codes: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarr
         codes.map(lookup_extra).to_numpy(bool),
         codes.map(lookup_bad).to_numpy(bool),
     )
+
+
+def region_filter(
+    regions: pd.Series,
+    report: ReadReport,
+    *,
+    aggregates: Keep,
+    extra_regio: Keep,
+    rows_per_code: int = 1,
+    path: Path | None = None,
+    field: str = "geo",
+) -> np.ndarray:
+    """Rows to keep, counting aggregates and extra-regio codes in the report.
+
+    Row ``i`` of ``regions`` is taken to be line ``i + 2`` of the file (after the header).
+    """
+    agg, extra, bad = classify_regions(regions)
+    if bool(bad.any()):
+        row = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"expected a NUTS or aggregate region code, got {regions.iloc[row]!r}",
+            path=path,
+            line=row + 2,
+            field=field,
+        )
+    for label, mask, keep in (("aggregates", agg, aggregates), ("extra_regio", extra, extra_regio)):
+        n_codes = int(pd.Series(regions[mask]).nunique())
+        (report.kept if keep == "keep" else report.excluded)[label] = n_codes
+        report.excluded.setdefault(f"{label}_rows", 0)
+        if keep == "exclude":
+            report.excluded[f"{label}_rows"] = int(mask.sum()) * rows_per_code
+    drop = np.zeros(len(regions), dtype=bool)
+    if aggregates == "exclude":
+        drop |= agg
+    if extra_regio == "exclude":
+        drop |= extra
+    return ~drop
+
+
+def count_rows(frame: pd.DataFrame, report: ReadReport) -> None:
+    """Fill the row, value, flag and flag-combination counts of ``report`` from ``frame``."""
+    report.rows = len(frame)
+    present = int(frame["value"].notna().sum())
+    report.values_present = present
+    report.missing = report.rows - present
+    counts = frame["flag"].value_counts()
+    flags: dict[str, int] = {}
+    for combo, n in counts.items():
+        for letter in str(combo):
+            flags[letter] = flags.get(letter, 0) + int(n)
+    report.flags = dict(sorted(flags.items()))
+    pairs = pd.DataFrame({"missing": frame["value"].isna().to_numpy(), "flag": frame["flag"]})
+    combos: dict[str, int] = {}
+    for pair, n in pairs.value_counts(sort=False).items():
+        is_missing, flag = cast(tuple[bool, str], pair)
+        key = (f": {flag}" if is_missing else str(flag)).strip()
+        if key:
+            combos[key] = combos.get(key, 0) + int(n)
+    report.flag_combinations = dict(sorted(combos.items()))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 from collections.abc import Collection
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -25,15 +24,16 @@ from polisee.errors import InputError
 from polisee.sources._canonical import (
     CANONICAL_COLUMNS,
     FLAG_LETTERS,
+    Keep,
     ReadReport,
     ReadResult,
-    classify_regions,
+    count_rows,
     read_bytes,
+    region_filter,
 )
 
 __all__ = ["ReadReport", "ReadResult", "read_eurostat_tsv", "read_sdmx_csv"]
 
-Keep = Literal["exclude", "keep"]
 INDUSTRY_DIMENSIONS = ("nace_r2", "nace_r1", "nace", "nace_r21")
 _NUMBER = r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 _FLAGS = "^[" + "".join(sorted(FLAG_LETTERS)) + "]*$"
@@ -105,15 +105,22 @@ def read_eurostat_tsv(
             line=row + 2,
             field=header[0],
         )
-    flat = pc.list_flatten(parts).to_numpy(zero_copy_only=False).astype(object)
-    codes = {d: flat[i :: len(dims)] for i, d in enumerate(dims)}
-    key_frame = pd.DataFrame({d: pd.array(codes[d], dtype=object) for d in dims})
-    dup = key_frame.duplicated()
-    if bool(dup.any()):
-        row = int(np.flatnonzero(dup.to_numpy())[0])
+    # Codes stay in Arrow: 195k series x 3 dimensions as Python strings cost ~100 MB.
+    flat = pc.list_flatten(parts)
+    del parts
+    codes = {
+        d: pc.utf8_trim_whitespace(pc.take(flat, pa.array(np.arange(i, len(flat), len(dims)))))
+        for i, d in enumerate(dims)
+    }
+    del flat
+    joined = pc.binary_join_element_wise(*codes.values(), ",")
+    if pc.count_distinct(joined).as_py() != len(joined):
+        dup = pd.Series(joined.to_numpy(zero_copy_only=False)).duplicated().to_numpy()
+        row = int(np.flatnonzero(dup)[0])
         raise InputError(
             f"the key {keys[row].as_py()!r} occurs twice", path=path, line=row + 2, field=header[0]
         )
+    del joined, keys
 
     industry_dim = next((d for d in dims if d in INDUSTRY_DIMENSIONS), None)
     measure_dims = [d for d in dims if d not in ("geo", industry_dim, "freq")]
@@ -164,13 +171,16 @@ def read_eurostat_tsv(
             )
 
     if measure_dims:
-        measure_series = key_frame[measure_dims[0]].astype(str)
-        for d in measure_dims[1:]:
-            measure_series = measure_series + "." + key_frame[d].astype(str)
+        measure_codes = (
+            pc.binary_join_element_wise(*(codes[d] for d in measure_dims), ".")
+            if len(measure_dims) > 1
+            else codes[measure_dims[0]]
+        )
     else:
-        measure_series = pd.Series("VALUE", index=key_frame.index)
+        measure_codes = pa.array(["VALUE"] * n_series, pa.string())
     if checks:
-        is_count = np.tile(measure_series.isin(list(checks)).to_numpy(bool), n_years)
+        counts = pc.is_in(measure_codes, value_set=pa.array(sorted(checks), pa.string()))
+        is_count = np.tile(counts.to_numpy(zero_copy_only=False), n_years)
         negative = np.flatnonzero((values < 0) & is_count)
         if negative.size:
             _raise_cell(
@@ -180,17 +190,21 @@ def read_eurostat_tsv(
                 header,
                 years,
                 value_text,
-                f"expected a non-negative count for measure {measure_series.iloc[negative[0] % n_series]}",
+                "expected a non-negative count for measure "
+                f"{measure_codes[int(negative[0]) % n_series].as_py()}",
             )
 
     # Regions are classified once per series, then whole series are kept or dropped.
-    report = ReadReport(dimensions={d: sorted(set(codes[d])) for d in dims if d != "geo"})
-    keep_series = _region_filter(
-        key_frame["geo"],
+    report = ReadReport(
+        dimensions={d: sorted(pc.unique(codes[d]).to_pylist()) for d in dims if d != "geo"}
+    )
+    keep_series = region_filter(
+        pd.Series(codes["geo"].to_numpy(zero_copy_only=False), dtype=object),
         report,
         aggregates=aggregates,
         extra_regio=extra_regio,
         rows_per_code=n_years,
+        path=path,
     )
     series_idx = np.flatnonzero(keep_series)
     n_kept = len(series_idx)
@@ -202,10 +216,10 @@ def read_eurostat_tsv(
         "dataset": pa.DictionaryArray.from_arrays(
             pa.array(np.zeros(n_kept * n_years, dtype=np.int32)), pa.array([name])
         ).dictionary_decode(),
-        "measure": pc.take(pa.array(measure_series.to_numpy(object), pa.string()), series_take),
-        "region": pc.take(pa.array(codes["geo"], pa.string()), series_take),
+        "measure": pc.take(measure_codes, series_take),
+        "region": pc.take(codes["geo"], series_take),
         "industry": (
-            pc.take(pa.array(codes[industry_dim], pa.string()), series_take)
+            pc.take(codes[industry_dim], series_take)
             if industry_dim
             else pa.array(np.full(n_kept * n_years, "TOTAL", object), pa.string())
         ),
@@ -213,8 +227,13 @@ def read_eurostat_tsv(
         "value": pa.array(values[cell_idx]),
         "flag": pc.take(flag_text, pa.array(cell_idx)),
     }
-    frame = pa.table(columns).to_pandas()
-    _count(frame, report)
+    del cells, value_text, flag_text, table
+    # self_destruct frees each Arrow column as soon as pandas holds it: one copy at a time.
+    out = pa.table(columns)
+    del columns
+    frame = out.to_pandas(self_destruct=True)
+    del out
+    count_rows(frame, report)
     return ReadResult(frame.reset_index(drop=True), report)
 
 
@@ -229,6 +248,13 @@ def _parse_header(header: list[str], path: Path) -> tuple[list[str], list[int]]:
             field="header",
         )
     dims = [d.strip() for d in first.rsplit("\\", 1)[0].split(",")]
+    if dims[-1] != "geo":
+        raise InputError(
+            f"expected the last dimension before '\\time' to be 'geo', got {dims[-1]!r}",
+            path=path,
+            line=1,
+            field="header",
+        )
     if len(set(dims)) != len(dims) or not all(dims):
         raise InputError(
             f"expected distinct dimension names, got {dims}", path=path, line=1, field="header"
@@ -258,9 +284,14 @@ def _parse_body(raw: bytes, header_end: int, n_columns: int, path: Path) -> pa.T
     if not body.strip():
         raise InputError("the file has a header but no data lines", path=path, line=2)
     options = pacsv.ReadOptions(
-        column_names=[f"c{i}" for i in range(n_columns)], block_size=1 << 24
+        column_names=[f"c{i}" for i in range(n_columns)],
+        block_size=1 << 24,
+        # Blank lines are errors, not skipped: skipping would shift every later line number.
+        skip_rows=0,
     )
-    parse = pacsv.ParseOptions(delimiter="\t", quote_char=False, newlines_in_values=False)
+    parse = pacsv.ParseOptions(
+        delimiter="\t", quote_char=False, newlines_in_values=False, ignore_empty_lines=False
+    )
     convert = pacsv.ConvertOptions(
         column_types={f"c{i}": pa.string() for i in range(n_columns)},
         strings_can_be_null=False,
@@ -280,9 +311,12 @@ def _parse_body(raw: bytes, header_end: int, n_columns: int, path: Path) -> pa.T
 
 def _locate_body_error(body: bytes, n_columns: int) -> tuple[int | None, str | None, str]:
     """Find the first line whose cell count or encoding is wrong (error path only)."""
-    for number, line in enumerate(body.split(b"\n"), start=2):
-        if not line.strip():
-            continue
+    lines = body.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()  # the newline ending the last line
+    for number, line in enumerate(lines, start=2):
+        if not line.strip(b"\r"):
+            return number, None, f"the line is empty; expected {n_columns} tab-separated cells"
         try:
             line.decode("utf-8")
         except UnicodeDecodeError:
@@ -329,50 +363,12 @@ def _raise_cell(
 
 
 def _filter_regions(
-    frame: pd.DataFrame, report: ReadReport, *, aggregates: Keep, extra_regio: Keep
+    frame: pd.DataFrame, report: ReadReport, *, aggregates: Keep, extra_regio: Keep, path: Path
 ) -> pd.DataFrame:
-    keep = _region_filter(frame["region"], report, aggregates=aggregates, extra_regio=extra_regio)
+    keep = region_filter(
+        frame["region"], report, aggregates=aggregates, extra_regio=extra_regio, path=path
+    )
     return frame if bool(keep.all()) else frame[keep]
-
-
-def _region_filter(
-    regions: pd.Series,
-    report: ReadReport,
-    *,
-    aggregates: Keep,
-    extra_regio: Keep,
-    rows_per_code: int = 1,
-) -> np.ndarray:
-    """Rows to keep, counting aggregates and extra-regio codes in the report."""
-    agg, extra, bad = classify_regions(regions)
-    if bool(bad.any()):
-        code = regions.iloc[int(np.flatnonzero(bad)[0])]
-        raise InputError(f"expected a NUTS or aggregate region code, got {code!r}", field="geo")
-    for label, mask, keep in (("aggregates", agg, aggregates), ("extra_regio", extra, extra_regio)):
-        n_codes = int(pd.Series(regions[mask]).nunique())
-        (report.kept if keep == "keep" else report.excluded)[label] = n_codes
-        report.excluded.setdefault(f"{label}_rows", 0)
-        if keep == "exclude":
-            report.excluded[f"{label}_rows"] = int(mask.sum()) * rows_per_code
-    drop = np.zeros(len(regions), dtype=bool)
-    if aggregates == "exclude":
-        drop |= agg
-    if extra_regio == "exclude":
-        drop |= extra
-    return ~drop
-
-
-def _count(frame: pd.DataFrame, report: ReadReport) -> None:
-    report.rows = len(frame)
-    present = int(frame["value"].notna().sum())
-    report.values_present = present
-    report.missing = report.rows - present
-    counts = frame["flag"].value_counts()
-    flags: dict[str, int] = {}
-    for combo, n in counts.items():
-        for letter in str(combo):
-            flags[letter] = flags.get(letter, 0) + int(n)
-    report.flags = dict(sorted(flags.items()))
 
 
 def read_sdmx_csv(
@@ -513,9 +509,6 @@ def read_sdmx_csv(
             field="geo",
         )
     report = ReadReport(dimensions={d: sorted(frame[d].unique()) for d in dims})
-    try:
-        out = _filter_regions(out, report, aggregates=aggregates, extra_regio=extra_regio)
-    except InputError as exc:
-        raise InputError(exc.message, path=path, field="geo") from exc
-    _count(out, report)
+    out = _filter_regions(out, report, aggregates=aggregates, extra_regio=extra_regio, path=path)
+    count_rows(out, report)
     return ReadResult(out.loc[:, list(CANONICAL_COLUMNS)].reset_index(drop=True), report)

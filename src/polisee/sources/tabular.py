@@ -14,10 +14,12 @@ from polisee.errors import InputError
 from polisee.sources._canonical import (
     CANONICAL_COLUMNS,
     FLAG_LETTERS,
+    Keep,
     ReadReport,
     ReadResult,
-    classify_regions,
+    count_rows,
     read_bytes,
+    region_filter,
 )
 
 __all__ = ["MAPPING_KEYS", "read_table"]
@@ -37,7 +39,8 @@ def read_table(
     industry: str | None = None,
     sheet: str | None = None,
     non_negative: Collection[str] | None = None,
-    keep_aggregates: bool = False,
+    aggregates: Keep = "exclude",
+    extra_regio: Keep = "exclude",
     max_bytes: int = 1 << 30,
 ) -> ReadResult:
     """Read a CSV (``,`` or ``;``) or XLSX table whose columns are named by ``mapping``.
@@ -53,6 +56,20 @@ def read_table(
         (defaults ``VALUE`` and ``TOTAL``).
     sheet
         XLSX sheet name (default the first sheet).
+    non_negative
+        Measures whose values must be >= 0; default the SBS counts ``V11210`` (local
+        units) and ``V16110`` (persons employed). Pass an empty set to check nothing.
+    aggregates, extra_regio
+        Whether EU/euro-area aggregates (``EU28``) and extra-regio codes (``HUZZ``) are
+        kept or excluded; the report counts them either way.
+    max_bytes
+        Larger files are refused before reading.
+
+    Returns
+    -------
+    ReadResult
+        The canonical frame (``dataset, measure, region, industry, year, value, flag``)
+        and its :class:`~polisee.sources._canonical.ReadReport`.
 
     Raises
     ------
@@ -173,34 +190,17 @@ def read_table(
             line=int(lines[i]),
             field=columns["region"],
         )
-    agg, extra, bad = classify_regions(frame["region"])
-    if bool(bad.any()):
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(
-            f"expected a NUTS or aggregate region code, got {frame['region'].iloc[i]!r}",
-            path=path,
-            line=int(lines[i]),
-            field=columns["region"],
-        )
     report = ReadReport()
-    report.excluded = {
-        "extra_regio": int(pd.Series(frame["region"][extra]).nunique()),
-        "extra_regio_rows": int(extra.sum()),
-    }
-    drop = extra.copy()
-    if keep_aggregates:
-        report.kept["aggregates"] = int(pd.Series(frame["region"][agg]).nunique())
-    else:
-        drop |= agg
-        report.excluded["aggregates"] = int(pd.Series(frame["region"][agg]).nunique())
-        report.excluded["aggregates_rows"] = int(agg.sum())
-    frame = frame[~drop].reset_index(drop=True)
-    report.rows = len(frame)
-    report.values_present = int(frame["value"].notna().sum())
-    report.missing = report.rows - report.values_present
-    for combo, n in frame["flag"].value_counts().items():
-        for letter in str(combo):
-            report.flags[letter] = report.flags.get(letter, 0) + int(n)
+    keep = region_filter(
+        frame["region"],
+        report,
+        aggregates=aggregates,
+        extra_regio=extra_regio,
+        path=path,
+        field=columns["region"],
+    )
+    frame = frame[keep].reset_index(drop=True)
+    count_rows(frame, report)
     return ReadResult(frame.loc[:, list(CANONICAL_COLUMNS)], report)
 
 
@@ -234,7 +234,10 @@ def _load_xlsx(path: Path, *, sheet: str | None, max_bytes: int) -> pd.DataFrame
 
     from openpyxl import load_workbook
 
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot open the file: {exc.strerror}", path=path) from exc
     if size > max_bytes:
         raise InputError(
             f"the file is {size:,} bytes, over the limit of {max_bytes:,} bytes", path=path

@@ -1,0 +1,76 @@
+"""The app factory: ``create_app(settings)`` builds the whole web platform on one records DB."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from polisee import __version__
+from polisee.config import Settings
+from polisee.records.db import make_engine, make_session_factory
+from polisee.records.migrate import upgrade
+from polisee.web.errors import install_error_handlers
+from polisee.web.routes import admin, api, auth, home
+from polisee.web.security import SecurityHeadersMiddleware, verify_csrf
+
+__all__ = ["MAX_REQUEST_BYTES", "app_from_environment", "create_app"]
+
+MAX_REQUEST_BYTES = 1 << 20
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def _secret_key(settings: Settings) -> str:
+    if settings.secret_key:
+        return settings.secret_key
+    # Without a configured key, one is generated once and kept beside the stores.
+    path = settings.var_dir / "secret_key"
+    if not path.exists():
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES) -> FastAPI:
+    """The platform on ``settings.database_url``, whose schema is created or upgraded first."""
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="polisee",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        max_body_size=max_request_bytes,
+        dependencies=[Depends(verify_csrf)],
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.secret_key = _secret_key(settings)
+    app.add_middleware(SecurityHeadersMiddleware)
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (home, auth, admin, api):
+        app.include_router(module.router)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app on ``Settings()`` from the environment (``uvicorn --factory``, ``polisee serve``)."""
+    return create_app(Settings())

@@ -1,0 +1,3 @@
+"""Routers, one per area: home, auth, admin and the JSON API."""
+
+__all__: list[str] = []

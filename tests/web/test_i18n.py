@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+
+from polisee.web.i18n import LANGUAGES, LOCALES_DIR
+
+TEMPLATES = Path(LOCALES_DIR).parent / "templates"
+
+
+def _template_msgids() -> set[str]:
+    found: set[str] = set()
+    for path in TEMPLATES.rglob("*.html"):
+        found |= {
+            m.group(2) for m in re.finditer(r'_\(\s*(["\'])(.*?)\1\s*\)', path.read_text(), re.S)
+        }
+    return found
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES), ids=sorted(LANGUAGES))
+def test_catalogue_covers_every_template_string(language: str) -> None:
+    with (LOCALES_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    missing = _template_msgids() - {m.id for m in catalog if m.id}
+    assert not missing
+    if language == "hu":
+        untranslated = [m.id for m in catalog if m.id and not m.string]
+        assert not untranslated
+
+
+def test_templates_have_no_bare_text() -> None:
+    # Text between tags must come from _(): strip tags, expressions and statements.
+    for path in TEMPLATES.rglob("*.html"):
+        source = re.sub(r"{{.*?}}|{%.*?%}|<[^>]+>", " ", path.read_text(), flags=re.S)
+        words = [w for w in re.findall(r"[A-Za-z]{3,}", source) if w != "polisee"]
+        assert not words, f"{path.name}: {words[:5]}"
+
+
+def test_accept_language_picks_hungarian(client: TestClient) -> None:
+    soup = BeautifulSoup(
+        client.get("/", headers={"Accept-Language": "hu-HU,hu;q=0.9"}).text, "html.parser"
+    )
+    assert soup.html["lang"] == "hu"  # type: ignore[index]
+    assert "Bejelentkezés" in soup.get_text()
+
+
+def test_switcher_keeps_the_page_and_remembers_the_choice(client: TestClient) -> None:
+    soup = BeautifulSoup(client.get("/login?next=/admin/users").text, "html.parser")
+    link = soup.select_one('a[hreflang="hu"]')["href"]  # type: ignore[index]
+    assert link.startswith("/login?")
+    assert "next=%2Fadmin%2Fusers" in link
+    page = client.get(link)
+    assert BeautifulSoup(page.text, "html.parser").h1.get_text() == "Bejelentkezés"  # type: ignore[union-attr]
+    again = BeautifulSoup(client.get("/").text, "html.parser")
+    assert again.html["lang"] == "hu"  # type: ignore[index]
