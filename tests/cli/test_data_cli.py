@@ -54,3 +54,35 @@ def test_bad_mapping_is_usage_error(env: Path) -> None:
     )
     assert result.exit_code == 2
     assert "expected --map KEY=COLUMN" in result.output
+
+
+def test_fetch_downloads_into_the_data_dir_from_a_local_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import functools
+    import gzip
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    served = tmp_path / "served"
+    served.mkdir()
+    payload = gzip.compress((FIXTURES / "small.tsv").read_bytes())
+    (served / "small").write_bytes(payload)  # the query string (?format=TSV) is ignored
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv("POLISEE_DATA_DIR", str(tmp_path / "data"))
+        monkeypatch.setenv("POLISEE_VAR_DIR", str(tmp_path / "var"))
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        result = CliRunner().invoke(app, ["data", "fetch", "small", "--eurostat-url", url])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / "data" / "eurostat_regional" / "small.tsv.gz").read_bytes() == payload
+        assert "downloaded" in result.output
+        again = CliRunner().invoke(app, ["data", "fetch", "small", "--eurostat-url", url])
+        assert "skipped" in again.output
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -170,3 +170,36 @@ def show_data(dataset: Annotated[str, typer.Argument(help="A loaded dataset.")])
                 for r in _records(measures)
             ],
         )
+
+
+@app.command("fetch")
+def fetch_data(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Eurostat dataset codes (sbs_r_nuts06_r2) or GISCO files (NUTS_RG_60M_2021_4326_LEVL_2.geojson)."
+        ),
+    ] = None,
+    eurostat_url: Annotated[
+        str | None, typer.Option(help="Base URL of the Eurostat API (for mirrors and tests).")
+    ] = None,
+    gisco_url: Annotated[
+        str | None, typer.Option(help="Base URL of the GISCO NUTS GeoJSON files.")
+    ] = None,
+) -> None:
+    """Download datasets and boundaries into the data directory (resumable, checksummed)."""
+    settings = settings_from_env()
+    wanted = list(names or data_service.FETCH_DEFAULTS)
+    base_urls = {k: v for k, v in (("eurostat", eurostat_url), ("gisco", gisco_url)) if v}
+    with _console.progress(f"fetching {len(wanted)} files") as update:
+        files = data_service.fetch_files(
+            wanted,
+            data_dir=settings.data_dir,
+            base_urls=base_urls or None,
+            progress=lambda done, total, _name: update(done, total),
+        )
+    _console.print_table(
+        f"Fetched into {settings.data_dir}",
+        ["name", "status", "bytes", "sha256"],
+        [(f.name, f.status, int(f.size), f.sha256[:16]) for f in files],
+    )

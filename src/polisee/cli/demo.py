@@ -8,9 +8,18 @@ import typer
 
 from polisee.cli import _console
 from polisee.cli._common import settings_from_env, stats_store
+from polisee.cli.serve import serve as run_server
+from polisee.records.db import transaction
 from polisee.services.analysis import indicator_table
 from polisee.services.data import LoadSummary
-from polisee.services.demo import DEMO_DATASETS, DemoDataset, load_demo
+from polisee.services.demo import (
+    DEMO_ADMIN_EMAIL,
+    DEMO_DATASETS,
+    DemoDataset,
+    ensure_demo_admin,
+    load_demo,
+)
+from polisee.services.schema import upgrade
 
 __all__ = ["demo"]
 
@@ -20,8 +29,11 @@ def demo(
     year: Annotated[
         int, typer.Option(help="Year of the figures shown (2014 is the last complete SBS year).")
     ] = 2014,
+    serve: Annotated[bool, typer.Option(help="Start the web platform afterwards.")] = True,
+    host: Annotated[str, typer.Option(help="Address of the web platform.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port of the web platform.")] = 8000,
 ) -> None:
-    """Load the demo data (Eurostat SBS, GDP, LFS, R&D personnel) and show a first reading."""
+    """Load the demo data (SBS, GDP, LFS, R&D personnel), show a first reading, start the platform."""
     settings = settings_from_env()
     out = _console.console
     out.print(f"Data directory: {settings.data_dir}")
@@ -81,4 +93,16 @@ def demo(
             for r in starred.to_dict("records")
         ],
     )
-    out.print("Next: `polisee analyse --help`, `polisee indicators`, `polisee data list`.")
+    out.print(
+        "From the command line: `polisee analyse --help`, `polisee indicators`, `polisee data list`."
+    )
+    upgrade(settings.database_url)
+    with transaction(settings.database_url) as session:
+        password = ensure_demo_admin(session)
+    if password is not None:
+        out.print(
+            f"[bold]Administrator account[/bold] {DEMO_ADMIN_EMAIL} with password [bold]{password}[/bold] "
+            "(shown this once; `polisee users reset-token` issues a new one)"
+        )
+    if serve:
+        run_server(host=host, port=port)

@@ -313,3 +313,40 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return value
+
+
+FETCH_DEFAULTS = (
+    "sbs_r_nuts06_r2",
+    "nama_10r_2gdp",
+    "lfst_r_lfe2en2",
+    "NUTS_RG_60M_2021_4326_LEVL_2.geojson",
+)
+"""What ``polisee data fetch`` downloads when no name is given."""
+
+
+def fetch_files(
+    names: list[str],
+    *,
+    data_dir: Path,
+    base_urls: Mapping[str, str] | None = None,
+    progress: Callable[[int, int | None, str], None] | None = None,
+) -> list[Any]:
+    """Download Eurostat datasets into ``data_dir/eurostat_regional`` and GISCO boundaries
+    (names ending in ``.geojson``) into ``data_dir/nuts_geo``; returns the fetched files.
+
+    Resumable, with a checksum manifest per folder (see :func:`polisee.sources.fetch.fetch`).
+    """
+    from polisee.sources.fetch import fetch
+
+    groups = {
+        "nuts_geo": [n for n in names if n.endswith(".geojson")],
+        "eurostat_regional": [n for n in names if not n.endswith(".geojson")],
+    }
+    files: list[Any] = []
+    for folder, group in groups.items():
+        if group:
+            report = fetch(
+                group, dest_dir=data_dir / folder, base_urls=base_urls, progress=progress
+            )
+            files.extend(report.files)
+    return files

@@ -6,11 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from polisee.errors import NotFound
 from polisee.services.data import LoadSummary, file_sha256, load_statistics
 from polisee.statsdb import StatsStore
 
-__all__ = ["DEMO_DATASETS", "DemoDataset", "load_demo"]
+__all__ = ["DEMO_ADMIN_EMAIL", "DEMO_DATASETS", "DemoDataset", "ensure_demo_admin", "load_demo"]
 
 
 @dataclass(frozen=True)
@@ -88,3 +90,34 @@ def load_demo(
         if on_dataset:
             on_dataset(item, summary)
     return summaries
+
+
+DEMO_ADMIN_EMAIL = "admin@polisee.example"
+
+
+def ensure_demo_admin(session: Session) -> str | None:
+    """Create the demo administrator when the platform has no user yet.
+
+    Returns the generated password (to be shown once) or None when users exist. The
+    organisation it belongs to is marked as demo content.
+    """
+    from polisee.services import accounts
+    from polisee.services.audit import CLI_ACTOR
+
+    if accounts.list_users(session):
+        return None
+    password = accounts.generate_password()
+    user = accounts.create_user(
+        session,
+        email=DEMO_ADMIN_EMAIL,
+        display_name="Demo administrator",
+        password=password,
+        actor=CLI_ACTOR,
+    )
+    organisation = accounts.create_organisation(
+        session, name="polisee demo agency (demo)", kind="agency", actor=CLI_ACTOR
+    )
+    accounts.grant_role(
+        session, user_id=user.id, organisation_id=organisation.id, role="admin", actor=CLI_ACTOR
+    )
+    return password
