@@ -1,7 +1,10 @@
 """DDL of the statistics store: one fact table and its dimensions.
 
 Facts are keyed by ``(dataset, measure, region, industry, year)``; a missing
-value is stored as NULL with its flag (``c`` confidential, ...), never as 0.
+value is stored as NULL with its flag (``c`` confidential, ...), never as 0. The key
+is enforced by :meth:`StatsStore.replace_facts` before it inserts (a primary-key
+index would cost more than the whole parse of a large file, and facts are only ever
+written a whole dataset at a time).
 """
 
 from __future__ import annotations
@@ -37,8 +40,7 @@ STATEMENTS: tuple[str, ...] = (
         industry VARCHAR NOT NULL,
         year INTEGER NOT NULL,
         value DOUBLE,
-        flag VARCHAR NOT NULL DEFAULT '',
-        PRIMARY KEY (dataset, measure, region, industry, year)
+        flag VARCHAR NOT NULL DEFAULT ''
     )
     """,
     """
