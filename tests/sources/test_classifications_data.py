@@ -178,6 +178,22 @@ def test_chained_conversion_2010_to_2024() -> None:
     assert report.conversions["kind"].tolist() == ["recode"]
 
 
+def test_italian_nuts_2006_codes_are_recoded_as_estimates() -> None:
+    # ITD1 (Bolzano, NUTS 2006) became ITH1 in NUTS 2010 (Regulation (EU) No 31/2011).
+    # The published ITH1 cell of 2008 is missing, so the recoded ITD1 value wins.
+    frame = pd.concat([_one("ITD1", 2008), _one("ITH1", 2008)], ignore_index=True)
+    frame.loc[0, "flag"] = "p"
+    frame.loc[1, "value"] = np.nan
+    out, report = harmonise_regions(frame, data_dir=DATA)
+    assert out[["region", "value", "flag"]].to_dict("records") == [
+        {"region": "ITH1", "value": 100.0, "flag": "ep"}
+    ]
+    link = report.conversions.set_index("from_code").loc["ITD1"]
+    assert (link["to_code"], link["kind"], link["rows"]) == ("ITH1", "recode", 1)
+    assert "31/2011" in link["note"]
+    assert report.dropped["reason"].tolist() == ["superseded"]
+
+
 def test_jrc_phantom_code_is_repaired() -> None:
     # The JRC NUTS-2 2016 matrix cuts UKN10..UKN16 to a phantom 'UKN1'; Northern
     # Ireland (UKN0) is one NUTS-2 region in 2013 and 2016 and must stay whole.

@@ -56,6 +56,35 @@ def _ids(url: str) -> tuple[int, int]:
     return org, user
 
 
+# The evidence explorer (route path, a concrete path, status): public and read-only; the
+# test app has no statistics store, so its data routes answer 503 "no data loaded".
+EVIDENCE = [
+    ("/map", "/map", 503),
+    ("/maps/values.json", "/maps/values.json", 503),
+    ("/maps/nuts{level}.geojson", "/maps/nuts9.geojson", 404),
+    ("/maps/layer.geojson", "/maps/layer.geojson", 503),
+    ("/maps/table.{fmt}", "/maps/table.csv", 503),
+    ("/maps/locator/{code}.json", "/maps/locator/HU21.json", 503),
+    ("/regions", "/regions", 503),
+    ("/regions/{code}", "/regions/HU21", 503),
+    ("/regions/{code}/tables/{table}.{fmt}", "/regions/HU21/tables/peers.csv", 503),
+    ("/clusters", "/clusters", 503),
+    ("/clusters/{code}", "/clusters/4", 503),
+    ("/clusters/{code}/ranking.{fmt}", "/clusters/4/ranking.csv", 503),
+    ("/industries", "/industries", 503),
+    ("/industries/{code}", "/industries/C29", 503),
+    ("/industries/{code}/ranking.{fmt}", "/industries/C29/ranking.csv", 503),
+    ("/compare", "/compare", 503),
+    ("/compare/table.{fmt}", "/compare/table.csv", 503),
+    ("/api/v1/regions", "/api/v1/regions", 503),
+    ("/api/v1/regions/{code}", "/api/v1/regions/HU21", 503),
+    ("/api/v1/industries", "/api/v1/industries", 503),
+    ("/api/v1/clusters", "/api/v1/clusters", 503),
+    ("/api/v1/indicators", "/api/v1/indicators", 200),
+    ("/api/v1/indicators/{key}", "/api/v1/indicators/lq", 503),
+]
+
+
 # (method, path, form, roles allowed, status when allowed); logout last: it ends the session.
 def _cases(
     org: int, user: int
@@ -89,6 +118,7 @@ def _cases(
         ("GET", "/admin/audit", None, ADMIN, 200),
         ("GET", "/api/v1/me", None, SIGNED_IN, 200),
         ("GET", "/api/v1/users", None, ADMIN, 200),
+        *(("GET", path, None, EVERYONE, status) for _, path, status in EVIDENCE),
         ("POST", "/logout", {}, SIGNED_IN, 303),
     ]
 
@@ -100,7 +130,8 @@ def test_matrix_covers_every_guarded_route(app: FastAPI) -> None:
         if isinstance(route, Route) and not isinstance(route, Mount) and route_permission(route)
         for method in (route.methods or set()) - {"HEAD"}
     }
-    covered = {(m, p.replace("/1/", "/{user_id}/")) for m, p, *_ in _cases(1, 1)}
+    template = {path: route for route, path, _ in EVIDENCE}
+    covered = {(m, template.get(p, p.replace("/1/", "/{user_id}/"))) for m, p, *_ in _cases(1, 1)}
     assert guarded == covered
 
 

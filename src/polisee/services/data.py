@@ -18,6 +18,7 @@ import pandas as pd
 
 from polisee.errors import InputError
 from polisee.sources import classifications as cls
+from polisee.sources._canonical import release_memory
 from polisee.sources.eurostat import read_eurostat_tsv, read_sdmx_csv
 from polisee.sources.measures import describe_measure
 from polisee.sources.tabular import read_table
@@ -195,25 +196,35 @@ def load_statistics(
     step("reading", 0, 4)
     result = _read(path, fmt, dataset=dataset, mapping=mapping, max_bytes=max_bytes)
     frame: pd.DataFrame = result.frame
+    # The frame is held here only, so that it can be freed as soon as it is harmonised
+    # (a large file's frame is a good part of the peak memory). Not ``frame.iloc[0:0]``:
+    # an empty slice of Arrow-backed columns still holds their buffers.
+    result.frame = pd.DataFrame({c: pd.Series(dtype=frame[c].dtype) for c in frame.columns})
     if dataset:
         name = dataset
     elif len(frame):
         name = str(frame["dataset"].iloc[0])
     else:
         name = path.name.split(".")[0]
-    frame = frame.assign(dataset=name)
+    if len(frame) and not bool((frame["dataset"] == name).all()):
+        frame = frame.assign(dataset=name)
     step("harmonising regions", 1, 4)
     measures = sorted(frame["measure"].unique())
     additive = pd.Series({m: describe_measure(m).additive for m in measures}, dtype=bool)
+    # Every reader refuses a key (measure, region, industry, year) that occurs twice and
+    # the dataset is one name here, so neither harmonisation nor the store checks again.
     harmonised, report = cls.harmonise_regions(
-        frame, data_dir=data_dir, target_version=nuts_version, additive=additive
+        frame, data_dir=data_dir, target_version=nuts_version, additive=additive, validated=True
     )
+    release_memory()
     historical = _unconverted_rows(frame, report)
+    del frame
+    release_memory()
     step("writing", 2, 4)
     if store.regions().empty or store.industries().empty:
         load_classifications(store, data_dir, nuts_version=nuts_version)
     _add_unknown_regions(store, harmonised["region"].unique(), nuts_version)
-    store.replace_facts(name, harmonised)
+    store.replace_facts(name, harmonised, validated=True)
     store.replace_unharmonised(name, historical)
     summary = _summarise(name, path, fmt, harmonised, report, result, nuts_version)
     summary.excluded["kept_unharmonised_rows"] = len(historical)
@@ -240,7 +251,13 @@ def _unconverted_rows(frame: pd.DataFrame, report: cls.HarmonisationReport) -> p
     dropped = report.dropped
     pairs = dropped.loc[dropped["reason"] != "superseded", ["region", "measure", "reason"]]
     pairs = pairs.drop_duplicates(["region", "measure"])
-    return frame.merge(pairs, on=["region", "measure"], how="inner")
+    if pairs.empty:
+        # A fresh empty frame: an empty slice would keep the input's Arrow buffers alive.
+        empty = {c: pd.Series(dtype=frame[c].dtype) for c in frame.columns}
+        return pd.DataFrame({**empty, "reason": pd.Series(dtype=str)})
+    # Only the rows of the few dropped regions go through the merge, not the whole frame.
+    rows = frame[frame["region"].isin(pairs["region"].unique()).to_numpy()]
+    return rows.merge(pairs, on=["region", "measure"], how="inner")
 
 
 def _add_unknown_regions(store: StatsStore, codes: Any, nuts_version: int) -> None:
@@ -273,15 +290,18 @@ def _summarise(
     result: Any,
     nuts_version: int,
 ) -> LoadSummary:
+    # Counted per distinct flag combination (a dozen), not by scanning the rows per letter.
     flags: dict[str, int] = {}
-    flag_series = frame["flag"].astype(str)
-    for letter in sorted(set("".join(flag_series.unique()))):
-        flags[letter] = int(flag_series.str.contains(letter, regex=False).sum())
+    for combination, n in frame["flag"].astype(str).value_counts(sort=False).items():
+        for letter in set(str(combination)):
+            flags[letter] = flags.get(letter, 0) + int(n)
+    flags = dict(sorted(flags.items()))
     levels = (
         pd.Series(frame["region"].unique())
         .map(lambda c: -1 if cls.is_aggregate(c) else cls.nuts_level(c))
         .value_counts()
     )
+    present = int(frame["value"].notna().sum())
     conversions = cast(list[dict[str, Any]], report.conversions.to_dict("records"))
     dropped = cast(list[dict[str, Any]], report.dropped.to_dict("records"))
     excluded = {
@@ -295,8 +315,8 @@ def _summarise(
         file_format=fmt,
         sha256=file_sha256(path),
         rows=len(frame),
-        values_present=int(frame["value"].notna().sum()),
-        missing=int(frame["value"].isna().sum()),
+        values_present=present,
+        missing=len(frame) - present,
         flags=flags,
         measures=sorted(map(str, frame["measure"].unique())),
         regions_by_level={int(cast(int, k)): int(v) for k, v in levels.sort_index().items()},

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gzip
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from polisee.errors import InputError
 
@@ -24,6 +29,7 @@ __all__ = [
     "count_rows",
     "read_bytes",
     "region_filter",
+    "release_memory",
 ]
 
 Keep = Literal["exclude", "keep"]
@@ -197,3 +203,26 @@ def count_rows(frame: pd.DataFrame, report: ReadReport) -> None:
         if key:
             combos[key] = combos.get(key, 0) + int(n)
     report.flag_combinations = dict(sorted(combos.items()))
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    name = ctypes.util.find_library("c")
+    try:
+        return cast(Callable[[int], int], ctypes.CDLL(name).malloc_trim) if name else None
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
+        return None
+
+
+def release_memory() -> None:
+    """Give the memory freed by large intermediates back to the operating system.
+
+    Arrow's allocator (mimalloc) and glibc's malloc keep freed pages for reuse; after a
+    step that freed a few hundred MB (parsing, harmonising a large file) they would stay
+    in the process and add to the peak of the next step, which allocates through the
+    other allocator. Dask's workers trim glibc's heap the same way.
+    """
+    pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)

@@ -30,6 +30,7 @@ from polisee.sources._canonical import (
     count_rows,
     read_bytes,
     region_filter,
+    release_memory,
 )
 
 __all__ = ["ReadReport", "ReadResult", "read_eurostat_tsv", "read_sdmx_csv"]
@@ -233,7 +234,11 @@ def read_eurostat_tsv(
     del columns
     frame = out.to_pandas(self_destruct=True)
     del out
+    # The intermediates above (several times the frame) would otherwise stay with the
+    # allocators and add to the peak of the counting below and of the caller's next step.
+    release_memory()
     count_rows(frame, report)
+    release_memory()
     return ReadResult(frame.reset_index(drop=True), report)
 
 

@@ -4,7 +4,8 @@ Facts are keyed by ``(dataset, measure, region, industry, year)``; a missing
 value is stored as NULL with its flag (``c`` confidential, ...), never as 0. The key
 is enforced by :meth:`StatsStore.replace_facts` before it inserts (a primary-key
 index would cost more than the whole parse of a large file, and facts are only ever
-written a whole dataset at a time).
+written a whole dataset at a time), unless the caller passes ``validated=True`` because
+its reader already refused duplicate keys (the load service does).
 """
 
 from __future__ import annotations

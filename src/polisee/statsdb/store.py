@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from polisee.analytics import Panel
 from polisee.errors import Conflict, InputError, NotFound
@@ -92,35 +93,48 @@ class StatsStore:
             raise Conflict("writes to the statistics store need an open transaction")
 
     # -- writes ---------------------------------------------------------------------
-    def replace_facts(self, dataset: str, frame: pd.DataFrame) -> int:
-        """Replace every fact of ``dataset`` with ``frame`` (canonical columns); return rows."""
+    def replace_facts(self, dataset: str, frame: pd.DataFrame, *, validated: bool = False) -> int:
+        """Replace every fact of ``dataset`` with ``frame`` (canonical columns); return rows.
+
+        The ``dataset`` column of ``frame`` is ignored: every row is stored under
+        ``dataset``. The key ``(measure, region, industry, year)`` is checked to be unique
+        unless ``validated`` is True (the caller guarantees it, as the readers do).
+        """
         self._require_transaction()
         missing = [c for c in FACT_COLUMNS if c not in frame.columns]
         if missing:
             raise InputError(f"canonical frame lacks columns {missing}", field=missing[0])
-        facts = frame.loc[:, list(FACT_COLUMNS)].copy()
-        facts["dataset"] = dataset
+        # An Arrow table over the frame's columns (no copy for Arrow-backed strings and
+        # numeric columns) instead of a copied frame; the dataset name is a constant.
+        facts = pa.Table.from_pandas(
+            frame.loc[:, [c for c in FACT_COLUMNS if c != "dataset"]], preserve_index=False
+        )
         self.con.register("_incoming_facts", facts)
         try:
-            dup = self.con.execute(
-                "SELECT measure, region, industry, year FROM _incoming_facts "
-                "GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 1"
-            ).fetchall()
-            if dup:
-                where = ", ".join(
-                    f"{k} {v}"
-                    for k, v in zip(("measure", "region", "industry", "year"), dup[0], strict=True)
-                )
-                raise InputError(f"duplicate fact {where}", field="region")
+            if not validated:
+                self._check_fact_keys()
             self.con.execute("DELETE FROM facts WHERE dataset = ?", [dataset])
             self.con.execute(
-                "INSERT INTO facts SELECT dataset, measure, region, industry, "
+                "INSERT INTO facts SELECT ?, measure, region, industry, "
                 "CAST(year AS INTEGER), CAST(value AS DOUBLE), coalesce(flag, '') "
-                "FROM _incoming_facts"
+                "FROM _incoming_facts",
+                [dataset],
             )
         finally:
             self.con.unregister("_incoming_facts")
-        return len(facts)
+        return int(facts.num_rows)
+
+    def _check_fact_keys(self) -> None:
+        dup = self.con.execute(
+            "SELECT measure, region, industry, year FROM _incoming_facts "
+            "GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 1"
+        ).fetchall()
+        if dup:
+            where = ", ".join(
+                f"{k} {v}"
+                for k, v in zip(("measure", "region", "industry", "year"), dup[0], strict=True)
+            )
+            raise InputError(f"duplicate fact {where}", field="region")
 
     def replace_unharmonised(self, dataset: str, frame: pd.DataFrame) -> int:
         """Keep the rows that could not be harmonised, under their own codes, apart from facts.

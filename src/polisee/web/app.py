@@ -15,6 +15,7 @@ from polisee.config import Settings
 from polisee.records.db import make_engine, make_session_factory
 from polisee.records.migrate import upgrade
 from polisee.web.errors import install_error_handlers
+from polisee.web.evidence_app import install_evidence
 from polisee.web.routes import admin, api, auth, home
 from polisee.web.security import SecurityHeadersMiddleware, verify_csrf
 
@@ -68,6 +69,7 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (home, auth, admin, api):
         app.include_router(module.router)
+    install_evidence(app, settings)
     return app
 
 

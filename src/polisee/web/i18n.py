@@ -26,12 +26,8 @@ def _compiled(po_path: Path) -> bytes:
     return out.getvalue()
 
 
-@cache
-def translations(language: str) -> gettext.GNUTranslations:
-    """The catalogue for ``language``; the ``.mo`` is (re)compiled when missing or older."""
-    if language not in LANGUAGES:
-        raise KeyError(f"expected one of {sorted(LANGUAGES)}, got {language!r}")
-    po_path = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
+def _load(po_path: Path) -> gettext.GNUTranslations:
+    """One catalogue; its ``.mo`` is (re)compiled when missing or older than the ``.po``."""
     mo_path = po_path.with_suffix(".mo")
     if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
         data = _compiled(po_path)
@@ -42,6 +38,21 @@ def translations(language: str) -> gettext.GNUTranslations:
             return gettext.GNUTranslations(BytesIO(data))
     with mo_path.open("rb") as handle:
         return gettext.GNUTranslations(handle)
+
+
+@cache
+def translations(language: str) -> gettext.GNUTranslations:
+    """The catalogue for ``language``: ``messages.po`` merged with every other ``*.po`` of the
+    language folder (one per area, e.g. ``evidence.po``); ``messages.po`` wins on a clash."""
+    if language not in LANGUAGES:
+        raise KeyError(f"expected one of {sorted(LANGUAGES)}, got {language!r}")
+    folder = LOCALES_DIR / language / "LC_MESSAGES"
+    main = folder / "messages.po"
+    others = sorted(p for p in folder.glob("*.po") if p != main)
+    merged = _load(main)
+    for po_path in others:
+        merged.add_fallback(_load(po_path))
+    return merged
 
 
 def negotiate(accept_language: str | None) -> str:

@@ -10,9 +10,11 @@ import numpy as np
 import pandas as pd
 
 from polisee.errors import InputError
+from polisee.sources._canonical import release_memory
 
 from ._jrc import ALL_VERSIONS, HARMONISATION_WEIGHTS, countries, identities, shares, valid_codes
 from ._nuts import NUTS_VERSIONS, is_aggregate, is_extra_regio
+from ._recodes import NUTS_2006_RECODE_NOTE, NUTS_2006_RECODES
 
 __all__ = ["HARMONISATION_WEIGHTS", "HarmonisationReport", "harmonise_regions"]
 
@@ -38,8 +40,9 @@ class HarmonisationReport:
     conversions : pandas.DataFrame
         One row per link applied: ``from_code``, ``from_version``, ``to_code``, ``kind``
         (``recode`` 1:1, ``merge`` many:1, ``split`` 1:many incl. boundary shifts),
-        ``share`` (part of the source going to the target) and ``rows`` (input rows of
-        ``from_code`` that went through the conversion).
+        ``share`` (part of the source going to the target), ``rows`` (input rows of
+        ``from_code`` that went through the conversion) and ``note`` (why a link not
+        taken from the JRC tables holds, ``""`` otherwise).
     dropped : pandas.DataFrame
         Input rows not carried to the output, counted by ``region``, ``measure`` and
         ``reason``, in column ``rows``.
@@ -65,6 +68,7 @@ def harmonise_regions(
     source_version: int | Mapping[str, int] | None = None,
     weight: str = "pop11",
     min_share: float = 1e-4,
+    validated: bool = False,
 ) -> tuple[pd.DataFrame, HarmonisationReport]:
     """Carry the regions of a canonical long frame to NUTS ``target_version``.
 
@@ -91,6 +95,10 @@ def harmonise_regions(
         Links carrying less than this share of a source region are treated as
         digitising noise of the JRC overlay (for instance 2 people moving RO12 -> RO11)
         and ignored; the remaining shares are rescaled to sum to one.
+    validated : bool, default False
+        True when the caller guarantees that the key ``(dataset, measure, region,
+        industry, year)`` is unique (the readers of :mod:`polisee.sources` check it), so
+        that the check over the whole frame is not repeated.
 
     Returns
     -------
@@ -120,7 +128,11 @@ def harmonise_regions(
       changed between the two, in which case it is converted from the source version;
     * a code not valid in the target is converted from the country's source version if
       it is valid there, else from the newest version in which it is valid (Greek and
-      some German codes of the SBS files are NUTS 2010 among NUTS 2013 codes).
+      some German codes of the SBS files are NUTS 2010 among NUTS 2013 codes);
+    * a NUTS 2006 code valid in no later version is recoded when an official source
+      names its 2010 successor (Italy's ITD/ITE -> ITH/ITI, Regulation (EU) No 31/2011,
+      flagged ``e`` for the Alta Valmarecchia transfer), otherwise carried to the only
+      child of its unchanged parent (DE41, DE42 -> DE40), otherwise dropped.
 
     How values move, with JRC shares ``s(A, B) = w(A, B) / sum_B' w(A, B')``:
 
@@ -155,55 +167,49 @@ def harmonise_regions(
         raise InputError(
             f"expected a weight in {list(HARMONISATION_WEIGHTS)}, got {weight!r}", field="weight"
         )
-    data = _validated(frame)
+    data = _validated(frame, check_keys=not validated)
     root = Path(data_dir).resolve()
     region_ids, regions = pd.factorize(data["region"])
     plan = _Plan(root, target_version, weight, min_share)
     versions = plan.infer_versions([str(r) for r in regions], source_version)
     actions = {str(r): plan.action(str(r), versions) for r in regions}
-
-    # One decision per distinct code, spread to the rows by position (no per-row hashing).
-    codes = {"keep": 0, "convert": 1, "drop": 2}
-    act = np.array([codes[actions[str(r)][0]] for r in regions], dtype=np.int8)[region_ids]
-    dropped_parts: list[pd.DataFrame] = []
-
-    unknown = data[act == 2]
-    if len(unknown):
-        reasons = unknown["region"].map({r: a[2] for r, a in actions.items()})
-        dropped_parts.append(_count_dropped(unknown, reasons))
-
-    kept = data[act == 0].assign(_priority=0)
-    convert = data[act == 1]
     links = plan.links({r: a[1] for r, a in actions.items() if a[0] == "convert"})
-    conversions = _conversion_report(convert, links)
+    targets = set(links["to_code"])
 
-    kinds = links.drop_duplicates("from_code").set_index("from_code")["kind"]
-    from_version = links.drop_duplicates("from_code").set_index("from_code")["from_version"]
-    row_kind = convert["region"].map(kinds)
-    priority = convert["region"].map(target_version + 1 - from_version)
-
-    recode_rows = convert[row_kind == "recode"]
-    recode_to = links[links["kind"] == "recode"].set_index("from_code")["to_code"]
-    relabelled = recode_rows.assign(
-        region=recode_rows["region"].map(recode_to),
-        _priority=priority[row_kind == "recode"],
+    # Most rows keep their code and no converted row lands on it: they go to the output
+    # untouched, and only the few rows of the other regions (codes to convert or drop,
+    # kept codes that converted rows may collide with) go through the machinery below.
+    # One decision per distinct code, spread to the rows by position (no per-row hashing).
+    untouched_region = np.array(
+        [actions[str(r)][0] == "keep" and str(r) not in targets for r in regions], dtype=bool
     )
-
-    others = convert[row_kind != "recode"]
-    is_additive = _additive_mask(others["measure"], additive, data["measure"])
-    non_additive = others[~is_additive]
-    if len(non_additive):
-        reasons = "non-additive measure cannot go through a " + non_additive["region"].map(kinds)
-        dropped_parts.append(_count_dropped(non_additive, reasons))
-    combined = _combine(others[is_additive], links, plan, target_version)
-
-    out = pd.concat([kept, relabelled, combined], ignore_index=True)
-    out, superseded = _resolve_collisions(out, set(links["to_code"]))
-    if len(superseded):
-        dropped_parts.append(
-            _count_dropped(superseded, pd.Series("superseded", index=superseded.index))
+    untouched = untouched_region[region_ids]
+    del region_ids, untouched_region
+    n_rest = len(untouched) - int(untouched.sum())
+    # Passed without a name here so that _convert can free its input as it goes.
+    out_rest, dropped_parts, conversions = _convert(
+        data.take(np.flatnonzero(~untouched)),
+        actions,
+        links,
+        plan,
+        target_version,
+        additive,
+        data["measure"],
+    )
+    # The conversion's intermediates are freed; return them before the output is built.
+    release_memory()
+    if n_rest:
+        # Column by column, so that at most one column's intermediate copy is alive next
+        # to the output.
+        rows = np.flatnonzero(untouched)
+        out = pd.DataFrame(
+            {c: _stacked(data[c], rows, out_rest[c]) for c in _COLUMNS},
+            copy=False,  # the stacked columns are new already
         )
-    out = out[_COLUMNS].reset_index(drop=True)
+        del rows
+    else:
+        out = data.reset_index(drop=True)
+    del out_rest, untouched
     dropped = (
         pd.concat(dropped_parts, ignore_index=True)
         if dropped_parts
@@ -221,29 +227,39 @@ def harmonise_regions(
     return out, report
 
 
-def _validated(frame: pd.DataFrame) -> pd.DataFrame:
+def _stacked(column: pd.Series, rows: np.ndarray, tail: pd.Series) -> pd.Series:
+    """``column`` at ``rows`` followed by ``tail``, with a fresh 0..n-1 index."""
+    if column.dtype.kind in "if" and tail.dtype == column.dtype:
+        # Numbers are taken straight into the result: no intermediate copy of the rows.
+        values = column.to_numpy()
+        out = np.empty(len(rows) + len(tail), dtype=values.dtype)
+        np.take(values, rows, out=out[: len(rows)])
+        out[len(rows) :] = tail.to_numpy()
+        return pd.Series(out, name=column.name, copy=False)
+    # Arrow-backed strings concatenate by chunks: the take is the only copy.
+    return pd.concat([column.take(rows), tail], ignore_index=True)
+
+
+def _validated(frame: pd.DataFrame, *, check_keys: bool = True) -> pd.DataFrame:
     missing = [c for c in _COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(f"expected columns {_COLUMNS}, missing {missing}", field=missing[0])
     data = frame[_COLUMNS].reset_index(drop=True)
-    try:
-        values = pd.to_numeric(data["value"], errors="raise").astype("float64")
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"expected numbers in 'value': {exc}", field="value") from exc
-    data = data.assign(
-        region=data["region"].astype(str),
-        value=values,
-        flag=data["flag"].fillna("").astype(str),
-    )
-    codes = [pd.factorize(data[c])[0].astype("int64") for c in _KEYS]
-    combined = np.zeros(len(data), dtype=np.int64)
-    sizes = [int(c.max()) + 1 if len(c) else 1 for c in codes]
-    if float(np.prod([float(s) for s in sizes])) < 2**62:
-        for code, size in zip(codes, sizes, strict=True):
-            combined = combined * size + code
-        duplicated = pd.Series(combined).duplicated().to_numpy()
-    else:  # too many distinct labels for one int64 key: let pandas hash the rows
-        duplicated = data.duplicated(_KEYS).to_numpy()
+    # Columns already of the right type (the readers' output) are not converted: each
+    # conversion would copy a column of the whole frame.
+    if data["value"].dtype != np.float64:
+        try:
+            values = pd.to_numeric(data["value"], errors="raise").astype("float64")
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"expected numbers in 'value': {exc}", field="value") from exc
+        data = data.assign(value=values)
+    if not _is_text(data["region"]):
+        data = data.assign(region=data["region"].astype(str))
+    if not _is_text(data["flag"]) or bool(data["flag"].isna().any()):
+        data = data.assign(flag=data["flag"].fillna("").astype(str))
+    if not check_keys:
+        return data
+    duplicated = pd.Series(_key_codes(data)).duplicated().to_numpy()
     if bool(duplicated.any()):
         row = data.iloc[int(np.flatnonzero(duplicated)[0])]
         raise InputError(
@@ -253,6 +269,96 @@ def _validated(frame: pd.DataFrame) -> pd.DataFrame:
             field="region",
         )
     return data
+
+
+def _key_codes(data: pd.DataFrame) -> np.ndarray:
+    """One int64 per row, equal for rows with the same key (dataset ... year)."""
+    codes = [pd.factorize(data[c])[0].astype("int64") for c in _KEYS]
+    sizes = [int(c.max()) + 1 if len(c) else 1 for c in codes]
+    if float(np.prod([float(s) for s in sizes])) >= 2**62:
+        # Too many distinct labels for one int64 key: let pandas number the groups.
+        return data.groupby(_KEYS, sort=False, observed=True).ngroup().to_numpy(np.int64)
+    combined = np.zeros(len(data), dtype=np.int64)
+    for code, size in zip(codes, sizes, strict=True):
+        combined = combined * size + code
+    return combined
+
+
+def _convert(
+    data: pd.DataFrame,
+    actions: Mapping[str, tuple[str, int, str]],
+    links: pd.DataFrame,
+    plan: _Plan,
+    target_version: int,
+    additive: pd.Series | bool,
+    all_measures: pd.Series,
+) -> tuple[pd.DataFrame, list[pd.DataFrame], pd.DataFrame]:
+    """Rows of the regions to convert or drop, and the kept rows sharing a target code.
+
+    Returns the converted rows (collisions resolved), counts of the dropped rows and the
+    conversion report.
+    """
+    codes = {"keep": 0, "convert": 1, "drop": 2}
+    region_ids, regions = pd.factorize(data["region"])
+    act = np.array([codes[actions[str(r)][0]] for r in regions], dtype=np.int8)[region_ids]
+    dropped_parts: list[pd.DataFrame] = []
+
+    unknown = data[act == 2]
+    if len(unknown):
+        reasons = unknown["region"].map({r: a[2] for r, a in actions.items()})
+        dropped_parts.append(_count_dropped(unknown, reasons))
+
+    kept = data[act == 0].assign(_priority=0)
+    convert = data[act == 1]
+    del data, unknown, act, region_ids
+    conversions = _conversion_report(convert, links)
+
+    kinds = links.drop_duplicates("from_code").set_index("from_code")["kind"]
+    from_version = links.drop_duplicates("from_code").set_index("from_code")["from_version"]
+    row_kind = convert["region"].map(kinds)
+    priority = convert["region"].map(target_version + 1 - from_version)
+
+    recode_rows = convert[row_kind == "recode"]
+    recode_to = links[links["kind"] == "recode"].set_index("from_code")["to_code"]
+    relabelled = recode_rows.assign(
+        region=recode_rows["region"].map(recode_to),
+        flag=_with_estimate_flag(recode_rows, set(plan.estimated)),
+        _priority=priority[row_kind == "recode"],
+    )
+
+    others = convert[row_kind != "recode"]
+    del convert, recode_rows
+    is_additive = _additive_mask(others["measure"], additive, all_measures)
+    non_additive = others[~is_additive]
+    if len(non_additive):
+        reasons = "non-additive measure cannot go through a " + non_additive["region"].map(kinds)
+        dropped_parts.append(_count_dropped(non_additive, reasons))
+    combined = _combine(others[is_additive], links, plan, target_version)
+    del others, non_additive
+
+    out = pd.concat([kept, relabelled, combined], ignore_index=True)
+    del kept, relabelled, combined
+    out, superseded = _resolve_collisions(out, set(links["to_code"]))
+    if len(superseded):
+        dropped_parts.append(
+            _count_dropped(superseded, pd.Series("superseded", index=superseded.index))
+        )
+    return out[_COLUMNS].reset_index(drop=True), dropped_parts, conversions
+
+
+def _with_estimate_flag(rows: pd.DataFrame, approximate: set[str]) -> pd.Series:
+    # An approximate recode (a small boundary change) makes the value an estimate.
+    flags = rows["flag"]
+    marked = rows["region"].isin(approximate).to_numpy()
+    if not marked.any():
+        return flags
+    with_e = {f: "".join(sorted(set(str(f)) | {"e"})) for f in pd.unique(flags[marked])}
+    added = flags[marked].map(with_e)
+    return flags.where(~marked, added)
+
+
+def _is_text(column: pd.Series) -> bool:
+    return isinstance(column.dtype, pd.StringDtype)
 
 
 def _additive_mask(
@@ -286,7 +392,7 @@ def _count_dropped(rows: pd.DataFrame, reasons: pd.Series) -> pd.DataFrame:
 def _conversion_report(convert: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     rows = convert["region"].value_counts()
     report = links.assign(rows=links["from_code"].map(rows).fillna(0).astype("int64"))
-    cols = ["from_code", "from_version", "to_code", "kind", "share", "rows"]
+    cols = ["from_code", "from_version", "to_code", "kind", "share", "rows", "note"]
     return report[cols].sort_values(["from_code", "to_code"]).reset_index(drop=True)
 
 
@@ -344,11 +450,15 @@ def _resolve_collisions(
     touched = frame["region"].isin(targets).to_numpy()
     if not touched.any():
         return frame, frame.iloc[0:0]
-    part = frame[touched].assign(_missing=lambda f: f["value"].isna())
-    part = part.sort_values([*_KEYS, "_missing", "_priority"], kind="stable")
-    dup = part.duplicated(_KEYS, keep="first")
-    winners = part[~dup].drop(columns="_missing")
-    losers = part[dup]
+    part = frame[touched]
+    # Ordered on integer codes rather than sorting the string columns: per key, a present
+    # value first, then the lowest priority (published before converted, newer first).
+    key = _key_codes(part)
+    order = np.lexsort((part["_priority"].to_numpy(), part["value"].isna().to_numpy(), key))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = key[order[1:]] != key[order[:-1]]
+    winners = part.take(order[first])
+    losers = part.take(order[~first])
     return pd.concat([frame[~touched], winners], ignore_index=True), losers
 
 
@@ -362,6 +472,8 @@ class _Plan:
         self.min_share = min_share
         self.valid = {v: valid_codes(root, v) for v in ALL_VERSIONS}
         self.inferred: dict[str, str] = {}
+        # Inferred links that are approximate (a small boundary change): values get 'e'.
+        self.estimated: dict[str, str] = {}
 
     def shares(self, level: int, v_from: int) -> pd.DataFrame | None:
         return shares(self.root, level, v_from, self.target, self.weight, self.min_share)
@@ -419,6 +531,11 @@ class _Plan:
                 return ("convert", version, "")
         if candidates:
             return ("drop", 0, f"no JRC conversion to NUTS {self.target}")
+        recoded = NUTS_2006_RECODES.get(code)
+        if recoded is not None and recoded in self.valid[self.target]:
+            self.inferred[code] = recoded
+            self.estimated[code] = NUTS_2006_RECODE_NOTE
+            return ("convert", _PRE_2010, "")
         sole = self._sole_child_of_parent(code)
         if sole is not None:
             self.inferred[code] = sole
@@ -464,15 +581,22 @@ class _Plan:
                     "share": pd.Series(dtype=float),
                     "kind": pd.Series(dtype=str),
                     "from_version": pd.Series(dtype="int64"),
+                    "note": pd.Series(dtype=str),
                 }
             )
-        return pd.concat(parts, ignore_index=True)
+        links = pd.concat(parts, ignore_index=True)
+        if "note" not in links.columns:
+            return links.assign(note="")
+        return links.assign(note=links["note"].fillna(""))
 
     def _inferred_links(self, codes: set[str]) -> pd.DataFrame:
         pairs = sorted((c, self.inferred[c]) for c in codes)
         table = pd.DataFrame(pairs, columns=["from_code", "to_code"]).assign(share=1.0)
         n_sources = table.groupby("to_code")["from_code"].transform("size")
-        return table.assign(kind=np.where(n_sources > 1, "merge", "recode"))
+        return table.assign(
+            kind=np.where(n_sources > 1, "merge", "recode"),
+            note=table["from_code"].map(self.estimated).fillna(""),
+        )
 
     def expected_sources(self, links: pd.DataFrame) -> pd.DataFrame:
         """Per target code and source version, how many source regions feed it."""
