@@ -595,7 +595,7 @@ class _Plan:
         n_sources = table.groupby("to_code")["from_code"].transform("size")
         return table.assign(
             kind=np.where(n_sources > 1, "merge", "recode"),
-            note=table["from_code"].map(self.estimated).fillna(""),
+            note=[self.estimated.get(c, "") for c in table["from_code"]],
         )
 
     def expected_sources(self, links: pd.DataFrame) -> pd.DataFrame:
