@@ -18,13 +18,17 @@ import pandas as pd
 import pyarrow as pa
 
 from polisee.errors import InputError
+from polisee.sources.measures import MEASURES
 
 __all__ = [
     "CANONICAL_COLUMNS",
+    "DEFAULT_NON_NEGATIVE",
     "FLAG_LETTERS",
+    "NUMBER_PATTERN",
     "Keep",
     "ReadReport",
     "ReadResult",
+    "canonical_rows",
     "classify_regions",
     "count_rows",
     "read_bytes",
@@ -33,6 +37,15 @@ __all__ = [
 ]
 
 Keep = Literal["exclude", "keep"]
+
+NUMBER_PATTERN = r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?"
+"""A decimal number as statistics files write it (no thousands separators, no inf/nan)."""
+
+DEFAULT_NON_NEGATIVE = frozenset(
+    code for code, m in MEASURES.items() if m.unit in ("number", "persons")
+)
+"""Measures that must be >= 0 when a reader is not told otherwise: the counts
+(local units V11210, persons employed V16110)."""
 
 CANONICAL_COLUMNS = ("dataset", "measure", "region", "industry", "year", "value", "flag")
 
@@ -226,3 +239,79 @@ def release_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+def canonical_rows(
+    path: Path,
+    *,
+    dataset: str,
+    measure: pd.Series,
+    region: pd.Series,
+    industry: pd.Series | str,
+    year_text: pd.Series,
+    value_text: pd.Series,
+    flags: pd.Series,
+    fields: dict[str, str | None],
+    missing_tokens: tuple[str, ...] = ("", ":"),
+    non_negative: frozenset[str] | set[str] | None = None,
+    year_hint: str = "",
+) -> pd.DataFrame:
+    """Validate the text columns of a row-per-observation table and build the canonical frame.
+
+    Each check names the first offending row: line = row position + 2 (after the header),
+    ``fields`` maps ``year``, ``value``, ``flag`` and ``key`` to the file's column names.
+    Checks, in order: year, number, flags, non-negative counts, duplicate key.
+    """
+    lines = np.arange(2, len(year_text) + 2)
+
+    def fail(mask: pd.Series, message: Callable[[int], str], field_key: str) -> None:
+        if bool(mask.any()):
+            i = int(np.flatnonzero(mask.to_numpy())[0])
+            raise InputError(message(i), path=path, line=int(lines[i]), field=fields.get(field_key))
+
+    fail(
+        ~year_text.str.fullmatch(r"\d{4}"),
+        lambda i: f"expected a year such as 2014, got {year_text.iloc[i]!r}{year_hint}",
+        "year",
+    )
+    missing = value_text.isin(list(missing_tokens))
+    fail(
+        ~missing & ~value_text.str.fullmatch(NUMBER_PATTERN),
+        lambda i: f"expected a number, got {value_text.iloc[i]!r}",
+        "value",
+    )
+    fail(
+        ~flags.map(lambda f: set(f) <= FLAG_LETTERS),
+        lambda i: f"expected flags among '{''.join(sorted(FLAG_LETTERS))}', got {flags.iloc[i]!r}",
+        "flag",
+    )
+    values = pd.to_numeric(value_text.where(~missing, None), errors="coerce").astype("float64")
+    frame = pd.DataFrame(
+        {
+            "dataset": dataset,
+            "measure": measure.to_numpy(object),
+            "region": region.to_numpy(object),
+            "industry": industry if isinstance(industry, str) else industry.to_numpy(object),
+            "year": year_text.astype("int64").to_numpy(),
+            "value": values.to_numpy(),
+            "flag": flags.to_numpy(object),
+        }
+    )
+    checks = DEFAULT_NON_NEGATIVE if non_negative is None else non_negative
+    fail(
+        (frame["value"] < 0) & frame["measure"].isin(list(checks)),
+        lambda i: (
+            f"expected a non-negative count for measure {frame['measure'].iloc[i]}, "
+            f"got {value_text.iloc[i]!r}"
+        ),
+        "value",
+    )
+    fail(
+        frame.duplicated(["measure", "region", "industry", "year"]),
+        lambda i: (
+            f"the observation {frame['measure'].iloc[i]}, {frame['region'].iloc[i]}, "
+            f"{frame['industry'].iloc[i]}, {frame['year'].iloc[i]} occurs twice"
+        ),
+        "key",
+    )
+    return frame

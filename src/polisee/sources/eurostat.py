@@ -23,10 +23,13 @@ import pyarrow.csv as pacsv
 from polisee.errors import InputError
 from polisee.sources._canonical import (
     CANONICAL_COLUMNS,
+    DEFAULT_NON_NEGATIVE,
     FLAG_LETTERS,
+    NUMBER_PATTERN,
     Keep,
     ReadReport,
     ReadResult,
+    canonical_rows,
     count_rows,
     read_bytes,
     region_filter,
@@ -36,8 +39,6 @@ from polisee.sources._canonical import (
 __all__ = ["ReadReport", "ReadResult", "read_eurostat_tsv", "read_sdmx_csv"]
 
 INDUSTRY_DIMENSIONS = ("nace_r2", "nace_r1", "nace", "nace_r21")
-_NUMBER = r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
-_FLAGS = "^[" + "".join(sorted(FLAG_LETTERS)) + "]*$"
 
 
 def read_eurostat_tsv(
@@ -81,7 +82,7 @@ def read_eurostat_tsv(
     """
     path = Path(path)
     name = dataset or path.name.split(".")[0]
-    checks = {"V11210", "V16110"} if non_negative is None else set(non_negative)
+    checks = DEFAULT_NON_NEGATIVE if non_negative is None else set(non_negative)
     raw = read_bytes(path, max_bytes=max_bytes)
     header_end = raw.find(b"\n")
     header_line = raw[: header_end if header_end >= 0 else len(raw)].rstrip(b"\r")
@@ -150,7 +151,9 @@ def read_eurostat_tsv(
         )
         bad_cells = np.flatnonzero(~missing & ~np.isfinite(values))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        numeric_ok = pc.match_substring_regex(value_text, _NUMBER).to_numpy(zero_copy_only=False)
+        numeric_ok = pc.match_substring_regex(value_text, f"^{NUMBER_PATTERN}$").to_numpy(
+            zero_copy_only=False
+        )
         bad_cells = np.flatnonzero(~(missing | numeric_ok))
     if bad_cells.size:
         _raise_cell(
@@ -439,42 +442,6 @@ def read_sdmx_csv(
             if flow is not None
             else path.name.split(".")[0]
         )
-    name = dataset
-    lines = np.arange(2, len(frame) + 2)
-    year_text = frame["TIME_PERIOD"].str.strip()
-    bad_year = ~year_text.str.fullmatch(r"\d{4}")
-    if bool(bad_year.any()):
-        i = int(np.flatnonzero(bad_year.to_numpy())[0])
-        raise InputError(
-            f"expected a year such as 2014, got {year_text.iloc[i]!r} (only annual data is supported)",
-            path=path,
-            line=int(lines[i]),
-            field="TIME_PERIOD",
-        )
-    value_text = frame["OBS_VALUE"].str.strip()
-    missing = value_text.isin(["", ":"])
-    bad_value = ~missing & ~value_text.str.fullmatch(_NUMBER[1:-1])
-    if bool(bad_value.any()):
-        i = int(np.flatnonzero(bad_value.to_numpy())[0])
-        raise InputError(
-            f"expected a number, got {value_text.iloc[i]!r}",
-            path=path,
-            line=int(lines[i]),
-            field="OBS_VALUE",
-        )
-    values = pd.to_numeric(value_text.where(~missing, None), errors="coerce").astype("float64")
-    flags = (
-        frame["OBS_FLAG"].str.strip() if "OBS_FLAG" in frame else pd.Series("", index=frame.index)
-    )
-    bad_flag = ~flags.str.fullmatch(_FLAGS[1:-1])
-    if bool(bad_flag.any()):
-        i = int(np.flatnonzero(bad_flag.to_numpy())[0])
-        raise InputError(
-            f"expected flags among '{''.join(sorted(FLAG_LETTERS))}', got {flags.iloc[i]!r}",
-            path=path,
-            line=int(lines[i]),
-            field="OBS_FLAG",
-        )
     industry_dim = next((d for d in dims if d in INDUSTRY_DIMENSIONS), None)
     measure_dims = [d for d in dims if d != industry_dim]
     measure = (
@@ -482,37 +449,22 @@ def read_sdmx_csv(
         if measure_dims
         else pd.Series("VALUE", index=frame.index)
     )
-    out = pd.DataFrame(
-        {
-            "dataset": name,
-            "measure": measure.to_numpy(object),
-            "region": frame["geo"].str.strip().to_numpy(object),
-            "industry": frame[industry_dim].to_numpy(object) if industry_dim else "TOTAL",
-            "year": year_text.astype("int64").to_numpy(),
-            "value": values.to_numpy(),
-            "flag": flags.to_numpy(object),
-        }
+    flags = (
+        frame["OBS_FLAG"].str.strip() if "OBS_FLAG" in frame else pd.Series("", index=frame.index)
     )
-    checks = {"V11210", "V16110"} if non_negative is None else set(non_negative)
-    negative = (out["value"] < 0) & out["measure"].isin(list(checks))
-    if bool(negative.any()):
-        i = int(np.flatnonzero(negative.to_numpy())[0])
-        raise InputError(
-            f"expected a non-negative count for measure {out['measure'].iloc[i]}, got {value_text.iloc[i]!r}",
-            path=path,
-            line=int(lines[i]),
-            field="OBS_VALUE",
-        )
-    dup = out.duplicated(["measure", "region", "industry", "year"])
-    if bool(dup.any()):
-        i = int(np.flatnonzero(dup.to_numpy())[0])
-        raise InputError(
-            f"the observation {out['measure'].iloc[i]}, {out['region'].iloc[i]}, {out['industry'].iloc[i]}, "
-            f"{out['year'].iloc[i]} occurs twice",
-            path=path,
-            line=int(lines[i]),
-            field="geo",
-        )
+    out = canonical_rows(
+        path,
+        dataset=dataset,
+        measure=measure,
+        region=frame["geo"].str.strip(),
+        industry=frame[industry_dim] if industry_dim else "TOTAL",
+        year_text=frame["TIME_PERIOD"].str.strip(),
+        value_text=frame["OBS_VALUE"].str.strip(),
+        flags=flags,
+        fields={"year": "TIME_PERIOD", "value": "OBS_VALUE", "flag": "OBS_FLAG", "key": "geo"},
+        non_negative=None if non_negative is None else set(non_negative),
+        year_hint=" (only annual data is supported)",
+    )
     report = ReadReport(dimensions={d: sorted(frame[d].unique()) for d in dims})
     out = _filter_regions(out, report, aggregates=aggregates, extra_regio=extra_regio, path=path)
     count_rows(out, report)

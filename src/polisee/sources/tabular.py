@@ -13,10 +13,10 @@ import pandas as pd
 from polisee.errors import InputError
 from polisee.sources._canonical import (
     CANONICAL_COLUMNS,
-    FLAG_LETTERS,
     Keep,
     ReadReport,
     ReadResult,
+    canonical_rows,
     count_rows,
     read_bytes,
     region_filter,
@@ -26,8 +26,6 @@ __all__ = ["MAPPING_KEYS", "read_table"]
 
 MAPPING_KEYS = ("region", "industry", "year", "value", "flag", "measure")
 """Canonical fields a mapping may name; ``region``, ``year`` and ``value`` are required."""
-
-_NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
 def read_table(
@@ -125,71 +123,24 @@ def read_table(
             line=int(lines[i]),
             field=columns["region"],
         )
-    year_text = text("year", "").str.replace(r"\.0$", "", regex=True)
-    bad_year = ~year_text.str.fullmatch(r"\d{4}")
-    if bool(bad_year.any()):
-        i = int(np.flatnonzero(bad_year.to_numpy())[0])
-        raise InputError(
-            f"expected a year such as 2014, got {year_text.iloc[i]!r}",
-            path=path,
-            line=int(lines[i]),
-            field=columns["year"],
-        )
-    raw_values = table[columns["value"]]
-    value_text = raw_values.astype(object).where(raw_values.notna(), "").astype(str).str.strip()
-    missing = value_text.isin(["", ":", "NA", "NaN", "nan"])
-    bad_value = ~missing & ~value_text.str.fullmatch(_NUMBER.pattern[1:-1])
-    if bool(bad_value.any()):
-        i = int(np.flatnonzero(bad_value.to_numpy())[0])
-        raise InputError(
-            f"expected a number, got {value_text.iloc[i]!r}",
-            path=path,
-            line=int(lines[i]),
-            field=columns["value"],
-        )
-    values = pd.to_numeric(value_text.where(~missing, None), errors="coerce").astype("float64")
-    flags = text("flag", "")
-    bad_flag = ~flags.map(lambda f: set(f) <= FLAG_LETTERS)
-    if bool(bad_flag.any()):
-        i = int(np.flatnonzero(bad_flag.to_numpy())[0])
-        raise InputError(
-            f"expected flags among '{''.join(sorted(FLAG_LETTERS))}', got {flags.iloc[i]!r}",
-            path=path,
-            line=int(lines[i]),
-            field=columns.get("flag"),
-        )
-    measures = text("measure", measure or "VALUE")
-    frame = pd.DataFrame(
-        {
-            "dataset": dataset,
-            "measure": measures.to_numpy(object),
-            "region": region.to_numpy(object),
-            "industry": text("industry", industry or "TOTAL").to_numpy(object),
-            "year": year_text.astype("int64").to_numpy(),
-            "value": values.to_numpy(),
-            "flag": flags.to_numpy(object),
-        }
+    frame = canonical_rows(
+        path,
+        dataset=dataset,
+        measure=text("measure", measure or "VALUE"),
+        region=region,
+        industry=text("industry", industry or "TOTAL"),
+        year_text=text("year", "").str.replace(r"\.0$", "", regex=True),
+        value_text=text("value", ""),
+        flags=text("flag", ""),
+        fields={
+            "year": columns["year"],
+            "value": columns["value"],
+            "flag": columns.get("flag"),
+            "key": columns["region"],
+        },
+        missing_tokens=("", ":", "NA", "NaN", "nan"),
+        non_negative=None if non_negative is None else set(non_negative),
     )
-    checks = {"V11210", "V16110"} if non_negative is None else set(non_negative)
-    negative = (frame["value"] < 0) & frame["measure"].isin(list(checks))
-    if bool(negative.any()):
-        i = int(np.flatnonzero(negative.to_numpy())[0])
-        raise InputError(
-            f"expected a non-negative count for measure {frame['measure'].iloc[i]}, got {value_text.iloc[i]!r}",
-            path=path,
-            line=int(lines[i]),
-            field=columns["value"],
-        )
-    dup = frame.duplicated(["measure", "region", "industry", "year"])
-    if bool(dup.any()):
-        i = int(np.flatnonzero(dup.to_numpy())[0])
-        raise InputError(
-            f"region {frame['region'].iloc[i]}, industry {frame['industry'].iloc[i]}, year {frame['year'].iloc[i]}, "
-            f"measure {frame['measure'].iloc[i]} occurs twice",
-            path=path,
-            line=int(lines[i]),
-            field=columns["region"],
-        )
     report = ReadReport()
     keep = region_filter(
         frame["region"],
