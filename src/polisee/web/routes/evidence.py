@@ -11,6 +11,7 @@ import io
 import json
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -255,15 +256,35 @@ YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]
 LevelQuery = Annotated[int, Query(ge=0, le=2)]
 
 
-def _map_params(
-    store: StatsStore,
-    cache: ev.EvidenceCache,
-    indicator: str,
-    level: int,
-    year: int | None,
-    industry: str | None,
-    cluster: str | None,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MapQuery:
+    """The query parameters every map route shares, as the visitor gave them."""
+
+    indicator: str
+    level: int
+    year: int | None
+    industry: str | None
+    cluster: str | None
+
+
+async def map_query(
+    indicator: str = "lq",
+    level: LevelQuery = 2,
+    year: YearQuery = None,
+    industry: str | None = None,
+    cluster: str | None = None,
+) -> MapQuery:
+    # async and I/O-free, so the cached map routes stay on the event loop.
+    return MapQuery(indicator, level, year, industry, cluster)
+
+
+Map = Annotated[MapQuery, Depends(map_query)]
+
+
+def _map_params(store: StatsStore, cache: ev.EvidenceCache, query: MapQuery) -> dict[str, Any]:
+    """The query checked and completed (default year, industry or cluster)."""
+    indicator, level, year = query.indicator, query.level, query.year
+    industry, cluster = query.industry, query.cluster
     if indicator not in ev.MAP_INDICATORS:
         raise InputError(
             f"expected an indicator among {sorted(ev.MAP_INDICATORS)}, got {indicator[:MAX_TEXT]!r}",
@@ -322,15 +343,11 @@ def show_map(
     request: Request,
     principal: Reader,
     store: Store,
-    indicator: str = "lq",
-    level: LevelQuery = 2,
-    year: YearQuery = None,
-    industry: str | None = None,
-    cluster: str | None = None,
+    query: Map,
 ) -> Response:
     """The map of Europe coloured by an indicator."""
     cache = cache_of(request)
-    params = _map_params(store, cache, indicator, level, year, industry, cluster)
+    params = _map_params(store, cache, query)
     fmt = formatter_for(request)
     values = ev.map_values(store, cache=cache, **params)
     ranked = sorted(((v, k) for k, v in values.items() if v is not None), reverse=True)[:10]
@@ -381,17 +398,13 @@ async def show_map_values(
     request: Request,
     principal: Reader,
     store: Store,
-    indicator: str = "lq",
-    level: LevelQuery = 2,
-    year: YearQuery = None,
-    industry: str | None = None,
-    cluster: str | None = None,
+    query: Map,
 ) -> Response:
     """The choropleth spec (colours, labels, legend) of a map layer, for map.js."""
 
     def handle() -> Response:
         cache = cache_of(request)
-        params = _map_params(store, cache, indicator, level, year, industry, cluster)
+        params = _map_params(store, cache, query)
         body = _choropleth(store, cache, params, formatter_for(request))
         return Response(body, media_type="application/json")
 
@@ -412,15 +425,11 @@ def download_map_layer(
     request: Request,
     principal: Reader,
     store: Store,
-    indicator: str = "lq",
-    level: LevelQuery = 2,
-    year: YearQuery = None,
-    industry: str | None = None,
-    cluster: str | None = None,
+    query: Map,
 ) -> Response:
     """A map layer as GeoJSON: boundaries with the indicator's value as a property."""
     cache = cache_of(request)
-    params = _map_params(store, cache, indicator, level, year, industry, cluster)
+    params = _map_params(store, cache, query)
     values = ev.map_values(store, cache=cache, **params)
     collection = json.loads(ev.boundaries(request.app.state.evidence.data_dir, params["level"]))
     for feature in collection["features"]:
@@ -448,16 +457,12 @@ def download_map_table(
     principal: Reader,
     store: Store,
     fmt: str,
-    indicator: str = "lq",
-    level: LevelQuery = 2,
-    year: YearQuery = None,
-    industry: str | None = None,
-    cluster: str | None = None,
+    query: Map,
 ) -> Response:
     """A map layer's values as a CSV or XLSX table."""
     fmt = _format(fmt)
     cache = cache_of(request)
-    params = _map_params(store, cache, indicator, level, year, industry, cluster)
+    params = _map_params(store, cache, query)
     values = ev.map_values(store, cache=cache, **params)
     regions = ev.regions_list(store, level=params["level"], cache=cache)
     frame = pd.DataFrame({"region": regions["code"], "name": regions["name"]})
@@ -466,7 +471,7 @@ def download_map_table(
     formatter = formatter_for(request)
     return table_download(
         frame,
-        fmt=_format(fmt),
+        fmt=fmt,
         filename=f"polisee-{params['indicator']}-nuts{params['level']}-{params['year']}",
         title=_map_title(store, cache, params, formatter),
         sources=[
