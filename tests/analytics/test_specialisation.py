@@ -383,3 +383,24 @@ def test_matches_reat_ellison_a() -> None:
 def test_plant_herfindahl_out_of_range_is_rejected() -> None:
     with pytest.raises(InputError, match="plant"):
         concentration_indices(panel_from_matrix(ECONGEO_MAT), plants=pd.Series({"I1": 1.5}))
+
+
+def test_location_quotient_known_cells_policy() -> None:
+    # A: x 10, y confidential; B: x 20, y 30. Totals over known cells: A 10, B 50,
+    # x 30, y 30, all 60. LQ(A,x) = (10/10)/(30/60) = 2; LQ(B,x) = (20/50)/0.5 = 0.8;
+    # LQ(B,y) = (30/50)/0.5 = 1.2; LQ(A,y) is unknown (NaN), where "zero" gives 0.
+    df = pd.DataFrame(
+        {
+            "region": ["A", "A", "B", "B"],
+            "industry": ["x", "y", "x", "y"],
+            "year": 2014,
+            "value": [10.0, np.nan, 20.0, 30.0],
+        }
+    )
+    panel = Panel.from_frame(df)
+    known = location_quotient(panel, missing="known").xs(2014, level="year")
+    assert known[("A", "x")] == pytest.approx(2.0)
+    assert known[("B", "x")] == pytest.approx(0.8)
+    assert known[("B", "y")] == pytest.approx(1.2)
+    assert np.isnan(known[("A", "y")])
+    assert location_quotient(panel, missing="zero").xs(2014, level="year")[("A", "y")] == 0.0

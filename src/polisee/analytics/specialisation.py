@@ -112,7 +112,7 @@ def location_quotient(
     panel: Panel,
     *,
     base: str | Collection[Hashable] = "total",
-    missing: Missing = "drop_region",
+    missing: Missing | Literal["known"] = "drop_region",
 ) -> pd.Series:
     r"""Location quotient of every region and industry, per year.
 
@@ -124,7 +124,7 @@ def location_quotient(
         Industries whose sum forms the denominators. ``"total"`` uses all
         industries; a collection (e.g. the traded clusters, as the US Cluster
         Mapping LQ does) sums only those. The numerator industry need not be in it.
-    missing : {"drop_region", "zero", "raise"}
+    missing : {"drop_region", "zero", "known", "raise"}
         Treatment of missing (NaN or absent) cells, see Notes.
 
     Returns
@@ -146,6 +146,9 @@ def location_quotient(
       industry totals.
     * ``zero``: missing cells count as 0 (their LQ is 0). Confidential cells are
       usually small, so this is a lower-bound reading of the data.
+    * ``known``: totals are taken over the known cells, as with ``zero``, but a
+      missing cell's own LQ is NaN (unknown), not 0. The reading the platform shows
+      for real regional data, where a few confidential cells per region are common.
     * ``raise``: :class:`~polisee.errors.InputError` naming the first missing cell
       (year, then region, then industry order).
 
@@ -175,10 +178,13 @@ def location_quotient(
 
     Region A holds 10 of 40 in x; nationally x is 40 of 100: (10/40)/(40/100) = 0.625.
     """
-    cube = _cube(panel, missing)
+    cube = _cube(panel, "zero" if missing == "known" else missing)
     lq = _lq_cube(cube, _base_mask(cube, base))
     y, r, i = cube.codes
-    return pd.Series(lq[y, r, i], index=panel.data.index, name="lq")
+    out = pd.Series(lq[y, r, i], index=panel.data.index, name="lq")
+    if missing == "known":
+        out[panel.values.isna().to_numpy()] = np.nan
+    return out
 
 
 def _frame_by_region(cube: _Cube, columns: dict[str, FloatArray]) -> pd.DataFrame:

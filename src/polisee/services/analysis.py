@@ -45,12 +45,6 @@ def _panel(store: StatsStore, measure: str, **filters: Any) -> Panel:
     return store.panel(measure, **filters)
 
 
-def _known_cells_lq(panel: Panel) -> pd.Series:
-    """LQ with totals over the known cells; a confidential cell keeps NaN, never 0."""
-    lq = lq_function(panel, missing="zero")
-    return lq.where(panel.values.reindex(lq.index).notna())
-
-
 def indicator_table(
     store: StatsStore,
     key: str,
@@ -95,7 +89,7 @@ def indicator_table(
     else:
         panel = _panel(store, measure, years=years, **filters)
         if key == "lq":
-            result: pd.Series | pd.DataFrame = _known_cells_lq(panel)
+            result: pd.Series | pd.DataFrame = lq_function(panel, missing="known")
         elif key in {"rca", "eci", "pci", "density", "coi", "cog", "diversity", "ubiquity"}:
             result = compute(key, panel, missing="zero")
         else:

@@ -434,7 +434,7 @@ def _year_base(store: StatsStore, cache: EvidenceCache, level: int, year: int) -
         if year not in full.years:
             raise NotFound(f"no employment figures for {year} (years {full.years})")
         panel = full.select(years=[year])
-        lq = location_quotient(panel, missing="zero").where(panel.values.notna())
+        lq = location_quotient(panel, missing="known")
         lq_matrix = lq.xs(year, level="year").unstack("industry")
         try:
             ec: EconomicComplexity | None = EconomicComplexity(missing="zero").fit(panel)
