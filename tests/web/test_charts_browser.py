@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from tests.web._browser import ARGS, BROWSER, SCREENSHOTS
 
 from polisee.config import default_data_dir
 from polisee.sources.gisco import load_boundaries
@@ -30,8 +30,6 @@ ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "src" / "polisee" / "web" / "static"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEMO = FIXTURES / "charts_demo.html"
-SCREENSHOTS = ROOT / "var" / "screenshots"
-BROWSER = os.environ.get("POLISEE_BROWSER", "/usr/bin/chromium")
 DATA = default_data_dir()
 
 # --- illustrative demo inputs (not statistics) -----------------------------------------
@@ -241,16 +239,7 @@ def browser() -> Iterator[Any]:
     with sync_api.sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=BROWSER,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
+            args=ARGS,
         )
         try:
             yield chromium
