@@ -12,6 +12,7 @@ import pandas as pd
 import yaml
 
 from polisee.errors import InputError, NotFound
+from polisee.sources.classifications._files import read_csv
 
 from ._nace import _index, expand_nace, load_nace, to_eurostat_nace
 
@@ -103,16 +104,16 @@ def cluster_definitions(
 @lru_cache(maxsize=4)
 def _links(data_dir: Path) -> pd.DataFrame:
     clusters = data_dir / "clusters"
-    definitions = _read(
+    definitions = read_csv(
         clusters / "us_cmp_cluster_definitions_naics2012.csv",
         ["naics", "traded_local", "cluster_code", "cluster", "nonstandard_naics"],
     )
     definitions = definitions[
         (definitions["cluster_code"] != "") & (definitions["nonstandard_naics"] != "1")
     ]
-    concordance = _read(clusters / "census_naics2012_to_isic4.csv", ["naics2012", "isic4"])
+    concordance = read_csv(clusters / "census_naics2012_to_isic4.csv", ["naics2012", "isic4"])
     concordance = concordance[["naics2012", "isic4"]].drop_duplicates()
-    ramon = _read(
+    ramon = read_csv(
         data_dir / "nace" / "NACE_REV2_ramon_en.csv.gz",
         ["Level", "Code", "Reference_to_ISIC_Rev._4"],
         sep=";",
@@ -137,21 +138,6 @@ def _links(data_dir: Path) -> pd.DataFrame:
             "traded": (links["traded_local"] == "Traded").astype(bool),
         }
     )
-
-
-def _read(path: Path, required: list[str], sep: str = ",") -> pd.DataFrame:
-    if not path.is_file():
-        raise InputError("expected a file, none found", path=path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep)
-    for column in required:
-        if column not in frame.columns:
-            raise InputError(
-                f"expected a column {column!r}, got {list(frame.columns)}",
-                path=path,
-                line=1,
-                field=column,
-            )
-    return frame
 
 
 def load_cluster_categories_file(path: Path, nace: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from polisee.errors import InputError
+from polisee.sources.classifications._files import require_columns
 
 from ._nuts import NUTS_VERSIONS, is_extra_regio, load_nuts
 
@@ -40,14 +41,7 @@ def _jrc_matrix(root: Path, level: int, v_from: int, v_to: int) -> pd.DataFrame 
         return None
     frame = pd.read_csv(path, dtype={f"code_v{v_from}": str, f"code_v{v_to}": str})
     needed = [f"code_v{v_from}", f"code_v{v_to}", *HARMONISATION_WEIGHTS]
-    for column in needed:
-        if column not in frame.columns:
-            raise InputError(
-                f"expected a column {column!r}, got {list(frame.columns)}",
-                path=path,
-                line=1,
-                field=column,
-            )
+    require_columns(frame, needed, path)
     frame = frame.rename(columns={f"code_v{v_from}": "from_code", f"code_v{v_to}": "to_code"})
     frame = frame.assign(
         from_code=_repaired_codes(root, frame["from_code"], v_from),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from polisee.errors import InputError, NotFound
+from polisee.sources.classifications._files import read_csv
 
 __all__ = ["expand_nace", "load_nace", "nace_children", "nace_level", "to_eurostat_nace"]
 
@@ -92,7 +93,7 @@ def load_nace(data_dir: Path) -> pd.DataFrame:
 @lru_cache(maxsize=4)
 def _load_nace_cached(data_dir: Path) -> pd.DataFrame:
     path = data_dir / "nace" / "nace_rev2.csv"
-    hierarchy = _read(path, ["code", "level", "parent", "section", "eurostat_code", "title_en"])
+    hierarchy = read_csv(path, ["code", "level", "parent", "section", "eurostat_code", "title_en"])
     to_eurostat = dict(zip(hierarchy["code"], hierarchy["eurostat_code"], strict=True))
     frame = pd.DataFrame(
         {
@@ -105,28 +106,13 @@ def _load_nace_cached(data_dir: Path) -> pd.DataFrame:
         }
     )
     titles_path = data_dir / "nace" / "nace_rev2_titles_26lang.csv.gz"
-    titles = _read(titles_path, ["code"])
+    titles = read_csv(titles_path, ["code"])
     languages = [c for c in titles.columns if c.startswith("title_")]
     frame = frame.merge(
         titles[["code", *languages]].rename(columns={"code": "dotted"}), on="dotted", how="left"
     )
     frame[languages] = frame[languages].fillna("")
     return frame.reset_index(drop=True)
-
-
-def _read(path: Path, required: list[str]) -> pd.DataFrame:
-    if not path.is_file():
-        raise InputError("expected a file, none found", path=path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    for column in required:
-        if column not in frame.columns:
-            raise InputError(
-                f"expected a column {column!r}, got {list(frame.columns)[:12]}",
-                path=path,
-                line=1,
-                field=column,
-            )
-    return frame
 
 
 def to_eurostat_nace(code: str, nace: pd.DataFrame) -> str:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from polisee.errors import InputError, NotFound
+from polisee.errors import NotFound
+from polisee.sources.classifications._files import read_csv
 
 __all__ = [
     "NUTS_VERSIONS",
@@ -230,7 +231,7 @@ def _load_nuts_cached(data_dir: Path, version: int) -> pd.DataFrame:
     if version == 2013:
         frame = _load_2013(nuts)
     else:
-        frame = _read_csv(
+        frame = read_csv(
             nuts / f"nuts_{version}.csv", ["code", "country", "level", "parent", "name"]
         )
     frame["level"] = pd.to_numeric(frame["level"], errors="raise").astype("int64")
@@ -264,24 +265,9 @@ def _repaired_parents(frame: pd.DataFrame) -> list[str]:
     return parents
 
 
-def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
-    if not path.is_file():
-        raise InputError("expected a file, none found", path=path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    for column in required:
-        if column not in frame.columns:
-            raise InputError(
-                f"expected a column {column!r}, got columns {list(frame.columns)}",
-                path=path,
-                line=1,
-                field=column,
-            )
-    return frame
-
-
 def _load_2013(nuts: Path) -> pd.DataFrame:
     path = nuts / "nuts_code_changes.csv"
-    changes = _read_csv(path, ["from_version", "code_from", "code_to", "level", "label"])
+    changes = read_csv(path, ["from_version", "code_from", "code_to", "level", "label"])
     rows = changes[(changes["from_version"] == "2013") & (changes["code_from"] != "")]
     # A discontinued row carries the 2013 label; prefer it over a continuation row.
     rows = rows.assign(_continued=rows["code_to"] != "").sort_values(
@@ -297,7 +283,7 @@ def _load_2013(nuts: Path) -> pd.DataFrame:
     )
     eu["country"] = eu["code"].str[:2]
     eu["parent"] = [c[:-1] if len(c) > 2 else "" for c in eu["code"]]
-    non_eu = _read_csv(nuts / "nuts_2016.csv", ["code", "country", "level", "parent", "name"])
+    non_eu = read_csv(nuts / "nuts_2016.csv", ["code", "country", "level", "parent", "name"])
     non_eu = non_eu[~non_eu["country"].isin(_EU28)]
     return pd.concat([eu, non_eu[eu.columns]], ignore_index=True)
 
