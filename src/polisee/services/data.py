@@ -7,7 +7,6 @@ happen before anything is written, so bad input never touches the store.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -20,6 +19,7 @@ from polisee.errors import InputError
 from polisee.sources import classifications as cls
 from polisee.sources._canonical import release_memory
 from polisee.sources.eurostat import read_eurostat_tsv, read_sdmx_csv
+from polisee.sources.fetch import file_sha256
 from polisee.sources.measures import describe_measure
 from polisee.sources.tabular import read_table
 from polisee.statsdb import StatsStore
@@ -96,14 +96,6 @@ def detect_format(path: Path) -> FileFormat:
         "with --map) or .xlsx file",
         path=path,
     )
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def load_classifications(

@@ -9,7 +9,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from polisee.errors import NotFound
-from polisee.services.data import LoadSummary, file_sha256, load_statistics
+from polisee.services.data import LoadSummary, load_statistics
+from polisee.sources.fetch import file_sha256
 from polisee.statsdb import StatsStore
 
 __all__ = ["DEMO_ADMIN_EMAIL", "DEMO_DATASETS", "DemoDataset", "ensure_demo_admin", "load_demo"]

@@ -31,6 +31,7 @@ __all__ = [
     "FetchedFile",
     "Progress",
     "fetch",
+    "file_sha256",
     "read_manifest",
     "source_of",
 ]
@@ -136,7 +137,8 @@ def _write_manifest(dest_dir: Path, entries: Mapping[str, Mapping[str, str]]) ->
     return path
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -199,7 +201,7 @@ def fetch(
             if target.is_file():
                 size = target.stat().st_size
                 if entry is not None and entry["size"] == str(size):
-                    sha = _sha256(target)
+                    sha = file_sha256(target)
                     if sha == entry["sha256"]:
                         report.files.append(FetchedFile(name, target, url, sha, size, "skipped"))
                         continue
@@ -207,7 +209,7 @@ def fetch(
             resumed = _download(http, url, target, name, progress=progress, retries=retries)
             if resumed and status == "downloaded":
                 status = "resumed"
-            sha, size = _sha256(target), target.stat().st_size
+            sha, size = file_sha256(target), target.stat().st_size
             manifest[filename] = {
                 "sha256": sha,
                 "size": str(size),
