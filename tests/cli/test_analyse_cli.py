@@ -75,3 +75,11 @@ def test_indicators_lists_the_registry() -> None:
     assert result.exit_code == 0
     for key in ("lq", "eci", "stars", "strong_flags", "relatedness_density"):
         assert key in result.output
+
+
+@needs_data
+def test_shift_share_needs_two_years(loaded: CliRunner) -> None:
+    # The fixture holds 2014 only: a change cannot be decomposed, and the user is told why.
+    result = loaded.invoke(app, ["analyse", "shift_share"])
+    assert result.exit_code == 2
+    assert "shift-share needs an end year after 2014" in result.output

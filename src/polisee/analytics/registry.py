@@ -13,7 +13,10 @@ from typing import Any, Literal, cast
 import pandas as pd
 
 from polisee.analytics import clusters, shiftshare, specialisation
+from polisee.analytics.complexity import EconomicComplexity
 from polisee.analytics.panel import Panel
+from polisee.analytics.relatedness import Method as RelatednessMethod
+from polisee.analytics.relatedness import relatedness, relatedness_density
 from polisee.errors import Conflict, InputError, NotFound
 
 __all__ = ["Indicator", "Kind", "compute", "register", "registry"]
@@ -259,8 +262,6 @@ def _complexity(attribute: str) -> Callable[..., pd.Series]:
     """
 
     def fit_and_take(panel: Panel, **params: Any) -> pd.Series:
-        from polisee.analytics.complexity import EconomicComplexity
-
         fitted = getattr(EconomicComplexity(**params).fit(panel), attribute)
         out: pd.Series
         if isinstance(fitted, pd.DataFrame):
@@ -274,15 +275,18 @@ def _complexity(attribute: str) -> Callable[..., pd.Series]:
     return fit_and_take
 
 
-def _relatedness_density(panel: Panel, **params: Any) -> pd.Series:
-    from polisee.analytics.relatedness import relatedness, relatedness_density
-
-    method = params.pop("method", "proximity")
+def _relatedness_density(
+    panel: Panel,
+    *,
+    method: RelatednessMethod = "proximity",
+    presence: Literal["rca", "binary"] = "rca",
+    threshold: float = 1.0,
+) -> pd.Series:
     parts = []
     for year in panel.years:
         one = panel.select(years=[year])
         matrix = relatedness(one, year=year, method=method)
-        dens = relatedness_density(one, matrix, year=year, **params)
+        dens = relatedness_density(one, matrix, year=year, presence=presence, threshold=threshold)
         framed = dens.to_frame("relatedness_density").assign(year=year)
         parts.append(framed.set_index("year", append=True)["relatedness_density"])
     out = cast(pd.Series, pd.concat(parts))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from polisee.analytics import (
+    Indicator,
     Panel,
     cluster_panel,
     compute,
@@ -28,6 +30,19 @@ CLUSTER_DEFINITION = "us-cmp-division"
 EMPLOYMENT = "V16110"
 ESTABLISHMENTS = "V11210"
 WAGES = "V13320"
+
+
+def _missing_option(indicator: Indicator) -> dict[str, str]:
+    """How to tell an indicator's function about confidential cells, when it takes the option.
+
+    The LQ keeps a missing cell unknown (totals over the known cells); complexity and the
+    indices need complete matrices, so there a missing cell counts as 0.
+    """
+    parameters = inspect.signature(indicator.function).parameters.values()
+    takes = any(p.name == "missing" or p.kind is p.VAR_KEYWORD for p in parameters)
+    if not takes:
+        return {}
+    return {"missing": "known" if indicator.key == "lq" else "zero"}
 
 
 @dataclass
@@ -86,17 +101,20 @@ def indicator_table(
         notes.append(
             f"Clusters: US Cluster Mapping categories carried to NACE divisions ({CLUSTER_DEFINITION})."
         )
+    elif key == "shift_share":
+        # A change needs two years: from the first year held to ``year`` (default the last).
+        panel = _panel(store, measure, **filters)
+        end = year if year is not None else panel.years[-1]
+        if end not in panel.years or end == panel.years[0]:
+            raise InputError(
+                f"shift-share needs an end year after {panel.years[0]} among {panel.years}",
+                field="year",
+            )
+        table = pd.DataFrame(compute(key, panel, start=panel.years[0], end=end))
+        notes.append(f"Shift-share from {panel.years[0]} to {end}, classic method.")
     else:
         panel = _panel(store, measure, years=years, **filters)
-        if key == "lq":
-            result: pd.Series | pd.DataFrame = lq_function(panel, missing="known")
-        elif key in {"rca", "eci", "pci", "density", "coi", "cog", "diversity", "ubiquity"}:
-            result = compute(key, panel, missing="zero")
-        else:
-            try:
-                result = compute(key, panel, missing="zero")
-            except TypeError:
-                result = compute(key, panel)
+        result = compute(key, panel, **_missing_option(indicator))
         table = result.to_frame(key) if isinstance(result, pd.Series) else result
     table = table.reset_index()
     if region is not None and "region" in table.columns:
