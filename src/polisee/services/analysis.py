@@ -22,7 +22,7 @@ from polisee.analytics import location_quotient as lq_function
 from polisee.errors import InputError, NotFound
 from polisee.statsdb import StatsStore
 
-__all__ = ["CLUSTER_DEFINITION", "IndicatorResult", "indicator_table"]
+__all__ = ["CLUSTER_DEFINITION", "IndicatorResult", "cluster_industries", "indicator_table"]
 
 CLUSTER_DEFINITION = "us-cmp-division"
 """Cluster definition used with data published by NACE division (Eurostat SBS)."""
@@ -128,6 +128,19 @@ def indicator_table(
     return IndicatorResult(key, indicator.name, indicator.unit, table.reset_index(drop=True), notes)
 
 
+def cluster_industries(store: StatsStore) -> pd.DataFrame:
+    """The stored cluster definition as analytics wants it: ``cluster`` (code), ``industry``,
+    ``weight``."""
+    definition = store.cluster_definition(CLUSTER_DEFINITION)
+    return pd.DataFrame(
+        {
+            "cluster": definition["cluster_code"].astype(str),
+            "industry": definition["industry"],
+            "weight": definition["weight"],
+        }
+    )
+
+
 def _cluster_indicator(
     store: StatsStore,
     key: str,
@@ -139,13 +152,7 @@ def _cluster_indicator(
 ) -> pd.DataFrame:
     definition = store.cluster_definition(CLUSTER_DEFINITION)
     names = dict(zip(definition["cluster_code"].astype(str), definition["cluster"], strict=False))
-    definitions = pd.DataFrame(
-        {
-            "cluster": definition["cluster_code"].astype(str),
-            "industry": definition["industry"],
-            "weight": definition["weight"],
-        }
-    )
+    definitions = cluster_industries(store)
     filters: dict[str, Any] = {
         "dataset": dataset,
         "level": level,

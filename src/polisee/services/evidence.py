@@ -40,7 +40,7 @@ from polisee.analytics import (
     specialisation_indices,
 )
 from polisee.errors import InputError, NotFound
-from polisee.services.analysis import CLUSTER_DEFINITION, indicator_table
+from polisee.services.analysis import CLUSTER_DEFINITION, cluster_industries, indicator_table
 from polisee.sources.gisco import boundaries_geojson, bounds
 from polisee.statsdb import StatsStore
 
@@ -464,14 +464,7 @@ def _stars(store: StatsStore, cache: EvidenceCache, level: int, year: int) -> pd
 
 def _cluster_series(store: StatsStore, cache: EvidenceCache, level: int) -> pd.Series:
     def compute() -> pd.Series:
-        definition = store.cluster_definition(CLUSTER_DEFINITION)
-        definitions = pd.DataFrame(
-            {
-                "cluster": definition["cluster_code"].astype(str),
-                "industry": definition["industry"],
-                "weight": definition["weight"],
-            }
-        )
+        definitions = cluster_industries(store)
         values = cluster_panel(_division_panel(store, cache, level), definitions).values
         return values.rename_axis(["region", "cluster", "year"])
 
