@@ -95,3 +95,25 @@ def test_sbs_load_end_to_end_hungary_total_matches_the_file(tmp_path: Path) -> N
     assert panel.values.sum() == pytest.approx(expected, rel=1e-12)
     assert len(panel.regions) == 8  # HU10 split into HU11 and HU12 in NUTS 2021
     store.close()
+
+
+@needs_data
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field"),
+    [("C10,V16110,HU22", "C99,V16110,HU22", 4, "nace_r2"), ("HU21\t708", "QQ21\t708", 3, "geo")],
+    ids=["unknown-nace", "unknown-country"],
+)
+def test_unknown_codes_leave_the_store_unchanged(
+    tmp_path: Path, old: str, new: str, line: int, field: str
+) -> None:
+    store = StatsStore(tmp_path / "s.duckdb")
+    with store.transaction():
+        load_statistics(store, FIXTURES / "small.tsv", data_dir=DATA)
+    before = store.checksum()
+    bad = tmp_path / "small.tsv"
+    bad.write_text((FIXTURES / "small.tsv").read_text().replace(old, new, 1))
+    with pytest.raises(InputError) as err, store.transaction():
+        load_statistics(store, bad, data_dir=DATA)
+    assert (err.value.line, err.value.field) == (line, field)
+    assert store.checksum() == before
+    store.close()

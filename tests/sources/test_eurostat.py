@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from polisee.errors import InputError
+from polisee.sources._canonical import Vocabulary
 from polisee.sources.eurostat import read_eurostat_tsv, read_sdmx_csv
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "eurostat"
@@ -399,3 +400,56 @@ def test_current_api_tsv_header_with_freq_and_time_period(tmp_path: Path) -> Non
     assert result.frame["year"].tolist() == [2021, 2022]
     assert result.frame["flag"].tolist() == ["", "p"]
     assert result.frame["dataset"].iloc[0] == "nama_10r_2gdp"
+
+
+# A vocabulary written by hand: Hungary and Austria are NUTS countries, Japan is another
+# country; C10 and the section letters B, C, E are NACE codes.
+VOCABULARY = Vocabulary(
+    countries=frozenset({"HU", "AT"}),
+    industries=frozenset({"B", "C", "E", "C10"}),
+    other_countries=frozenset({"JP"}),
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field", "message"),
+    [
+        ("C10,V16110,HU22", "C99,V16110,HU22", 4, "nace_r2", "unknown NACE Rev. 2 code 'C99'"),
+        ("C10,V16110,HU22", "B-Q,V16110,HU22", 4, "nace_r2", "'B-Q'"),
+        ("C10,V16110,HU21\t708", "C10,V16110,QQ21\t708", 3, "geo", "unknown country 'QQ'"),
+        ("C10,V16110,HU22", "C10,V16110,JP1", 4, "geo", "'JP1'"),
+    ],
+    ids=["unknown-division", "range-of-unknown", "unknown-country", "non-nuts-country-region"],
+)
+def test_unknown_codes_are_refused_with_line_and_field(
+    tmp_path: Path, old: str, new: str, line: int, field: str, message: str
+) -> None:
+    assert old in SMALL
+    with pytest.raises(InputError, match=message) as err:
+        read_eurostat_tsv(_write(tmp_path, SMALL.replace(old, new, 1)), vocabulary=VOCABULARY)
+    assert (err.value.line, err.value.field) == (line, field)
+
+
+def test_known_ranges_and_other_countries_pass_the_vocabulary(tmp_path: Path) -> None:
+    text = SMALL.replace("C10,V16110,HU22", "B-E,V16110,JP", 1)
+    frame = read_eurostat_tsv(_write(tmp_path, text), vocabulary=VOCABULARY).frame
+    assert {"B-E", "C10"} <= set(frame["industry"])
+    assert "JP" in set(frame["region"])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field"),
+    [
+        (",C10,V16110,AT,2014", ",C77,V16110,AT,2014", 2, "nace_r2"),
+        (",C10,V16110,AT,2014", ",C10,V16110,QQ,2014", 2, "geo"),
+    ],
+    ids=["unknown-nace", "unknown-country"],
+)
+def test_sdmx_unknown_codes_are_refused(
+    tmp_path: Path, old: str, new: str, line: int, field: str
+) -> None:
+    text = (FIXTURES / "sdmx_small.csv").read_text()
+    assert old in text
+    with pytest.raises(InputError) as err:
+        read_sdmx_csv(_write(tmp_path, text.replace(old, new, 1), "s.csv"), vocabulary=VOCABULARY)
+    assert (err.value.line, err.value.field) == (line, field)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from polisee.errors import InputError
+from polisee.sources._canonical import Vocabulary
 from polisee.sources.tabular import read_table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "eurostat"
@@ -206,3 +207,19 @@ def test_aggregates_and_extra_regio_kept_on_request() -> None:
     default = read_table(FIXTURES / "table_small.csv", mapping=MAPPING, dataset="emp").report
     assert default.excluded["aggregates_rows"] == 1
     assert default.excluded["extra_regio_rows"] == 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field"),
+    [("HU21,C10,2015", "HU21,C1O,2015", 3, "nace"), ("HU21,C10,2015", "XQ21,C10,2015", 3, "geo")],
+    ids=["unknown-nace", "unknown-country"],
+)
+def test_unknown_codes_are_refused(
+    tmp_path: Path, old: str, new: str, line: int, field: str
+) -> None:
+    vocabulary = Vocabulary(countries=frozenset({"HU"}), industries=frozenset({"C", "C10"}))
+    assert old in TABLE
+    path = _write(tmp_path, TABLE.replace(old, new, 1))
+    with pytest.raises(InputError) as err:
+        read_table(path, mapping=MAPPING, dataset="t", vocabulary=vocabulary)
+    assert (err.value.line, err.value.field) == (line, field)

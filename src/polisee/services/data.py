@@ -17,7 +17,7 @@ import pandas as pd
 
 from polisee.errors import InputError
 from polisee.sources import classifications as cls
-from polisee.sources._canonical import release_memory
+from polisee.sources._canonical import Vocabulary, release_memory
 from polisee.sources.eurostat import read_eurostat_tsv, read_sdmx_csv
 from polisee.sources.fetch import file_sha256
 from polisee.sources.measures import describe_measure
@@ -143,11 +143,12 @@ def _read(
     dataset: str | None,
     mapping: Mapping[str, str] | None,
     max_bytes: int,
+    vocabulary: Vocabulary,
 ) -> Any:
     if fmt == "eurostat-tsv":
-        return read_eurostat_tsv(path, dataset=dataset, max_bytes=max_bytes)
+        return read_eurostat_tsv(path, dataset=dataset, max_bytes=max_bytes, vocabulary=vocabulary)
     if fmt == "sdmx-csv":
-        return read_sdmx_csv(path, dataset=dataset, max_bytes=max_bytes)
+        return read_sdmx_csv(path, dataset=dataset, max_bytes=max_bytes, vocabulary=vocabulary)
     if not mapping:
         raise InputError(
             "a plain table needs a column mapping, e.g. --map region=geo --map year=time "
@@ -155,7 +156,9 @@ def _read(
             path=path,
         )
     name = dataset or path.name.split(".")[0]
-    return read_table(path, mapping=dict(mapping), dataset=name, max_bytes=max_bytes)
+    return read_table(
+        path, mapping=dict(mapping), dataset=name, max_bytes=max_bytes, vocabulary=vocabulary
+    )
 
 
 def load_statistics(
@@ -186,7 +189,14 @@ def load_statistics(
         raise InputError("no such file", path=path)
     fmt = detect_format(path)
     step("reading", 0, 4)
-    result = _read(path, fmt, dataset=dataset, mapping=mapping, max_bytes=max_bytes)
+    result = _read(
+        path,
+        fmt,
+        dataset=dataset,
+        mapping=mapping,
+        max_bytes=max_bytes,
+        vocabulary=cls.code_vocabulary(data_dir),
+    )
     frame: pd.DataFrame = result.frame
     # The frame is held here only, so that it can be freed as soon as it is harmonised
     # (a large file's frame is a good part of the peak memory). Not ``frame.iloc[0:0]``:

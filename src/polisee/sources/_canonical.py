@@ -28,7 +28,9 @@ __all__ = [
     "Keep",
     "ReadReport",
     "ReadResult",
+    "Vocabulary",
     "canonical_rows",
+    "check_codes",
     "classify_regions",
     "count_rows",
     "read_bytes",
@@ -157,6 +159,91 @@ def classify_regions(codes: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarr
         codes.map(lookup_extra).to_numpy(bool),
         codes.map(lookup_bad).to_numpy(bool),
     )
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The codes a reader accepts beyond their syntax: countries and NACE codes.
+
+    Built from the classifications (see
+    :func:`polisee.sources.classifications.code_vocabulary`). A region code must start with
+    a NUTS country (older NUTS versions of such a country are accepted here and reported by
+    harmonisation) or be one of :attr:`other_countries` as a whole (``JP``); an industry
+    code must be a NACE Rev. 2 code as Eurostat writes it (``C10``, ``G451``), one of
+    :attr:`extra_industries`, or a range or join of known codes (``B-E``, ``M_N``).
+    """
+
+    countries: frozenset[str]
+    industries: frozenset[str]
+    other_countries: frozenset[str] = frozenset()
+    extra_industries: frozenset[str] = frozenset({"TOTAL", "NRP"})
+
+    def region_known(self, code: str) -> bool:
+        """Whether ``code`` is in a NUTS country, or is another country as a whole.
+
+        >>> v = Vocabulary(frozenset({"HU"}), frozenset(), other_countries=frozenset({"JP"}))
+        >>> [v.region_known(c) for c in ("HU21", "HU", "JP", "JP1", "QQ1")]
+        [True, True, True, False, False]
+        """
+        return code[:2] in self.countries or code in self.other_countries
+
+    def industry_known(self, code: str) -> bool:
+        """Whether ``code`` is a known NACE code, an extra code, or a range/join of known ones.
+
+        >>> v = Vocabulary(frozenset({"HU"}), frozenset({"B", "C", "E", "M", "N", "C10"}))
+        >>> [v.industry_known(c) for c in ("C10", "B-E", "M_N", "TOTAL", "C99", "B-Q", "")]
+        [True, True, True, True, False, False, False]
+        """
+        if code in self.industries or code in self.extra_industries:
+            return True
+        parts = re.split(r"[-_]", code)
+        return len(parts) > 1 and all(p in self.industries for p in parts)
+
+
+def _first_row(values: pd.Series, bad: list[object]) -> int:
+    return int(np.flatnonzero(values.isin(bad).to_numpy(bool))[0])
+
+
+def check_codes(
+    vocabulary: Vocabulary | None,
+    *,
+    regions: pd.Series,
+    industries: pd.Series | None,
+    path: Path | None,
+    region_field: str = "geo",
+    industry_field: str = "nace_r2",
+) -> None:
+    """Refuse a region of an unknown country or an unknown industry code.
+
+    Row ``i`` of the series is line ``i + 2`` of the file. Checked per distinct code, so
+    the cost does not grow with the rows. Nothing is checked without a vocabulary.
+    """
+    if vocabulary is None:
+        return
+    unique = pd.Series(pd.unique(regions), dtype=object)
+    agg, _, _ = classify_regions(unique)
+    bad = [c for c, a in zip(unique, agg, strict=True) if not a and not vocabulary.region_known(c)]
+    if bad:
+        code = str(bad[0])
+        raise InputError(
+            f"unknown country {code[:2]!r} in region code {code!r}: expected a NUTS code of "
+            f"one of {', '.join(sorted(vocabulary.countries))}, another country's ISO code "
+            "on its own, or an aggregate such as EU27_2020",
+            path=path,
+            line=_first_row(regions, bad[:1]) + 2,
+            field=region_field,
+        )
+    if industries is None:
+        return
+    bad = [c for c in pd.unique(industries) if not vocabulary.industry_known(str(c))]
+    if bad:
+        raise InputError(
+            f"unknown NACE Rev. 2 code {bad[0]!r}: expected a code such as C10, G451, a "
+            "section letter, TOTAL, or a range of known codes such as B-E",
+            path=path,
+            line=_first_row(industries, bad[:1]) + 2,
+            field=industry_field,
+        )
 
 
 def region_filter(

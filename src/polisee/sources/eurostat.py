@@ -29,7 +29,9 @@ from polisee.sources._canonical import (
     Keep,
     ReadReport,
     ReadResult,
+    Vocabulary,
     canonical_rows,
+    check_codes,
     count_rows,
     read_bytes,
     region_filter,
@@ -49,6 +51,7 @@ def read_eurostat_tsv(
     extra_regio: Keep = "exclude",
     non_negative: Collection[str] | None = None,
     max_bytes: int = 1 << 30,
+    vocabulary: Vocabulary | None = None,
 ) -> ReadResult:
     """Read a Eurostat bulk TSV file.
 
@@ -67,6 +70,9 @@ def read_eurostat_tsv(
         the SBS counts ``V11210`` (local units) and ``V16110`` (persons employed).
     max_bytes
         Files (or their decompressed content) larger than this are refused.
+    vocabulary
+        Known country prefixes and NACE codes; without it only the syntax of codes is
+        checked.
 
     Returns
     -------
@@ -78,7 +84,8 @@ def read_eurostat_tsv(
     InputError
         Naming file, 1-based line and field: not gzip or truncated, no ``geo\\time``
         header, a year header like ``20l4``, a wrong number of cells, a cell like
-        ``12x``, an unknown flag, a negative count, a key occurring twice.
+        ``12x``, an unknown flag, a negative count, a key occurring twice, an unknown
+        country or NACE code (with a vocabulary).
     """
     path = Path(path)
     name = dataset or path.name.split(".")[0]
@@ -202,14 +209,27 @@ def read_eurostat_tsv(
     report = ReadReport(
         dimensions={d: sorted(pc.unique(codes[d]).to_pylist()) for d in dims if d != "geo"}
     )
+    geo = pd.Series(codes["geo"].to_numpy(zero_copy_only=False), dtype=object)
     keep_series = region_filter(
-        pd.Series(codes["geo"].to_numpy(zero_copy_only=False), dtype=object),
+        geo,
         report,
         aggregates=aggregates,
         extra_regio=extra_regio,
         rows_per_code=n_years,
         path=path,
     )
+    check_codes(
+        vocabulary,
+        regions=geo,
+        industries=(
+            pd.Series(codes[industry_dim].to_numpy(zero_copy_only=False), dtype=object)
+            if industry_dim
+            else None
+        ),
+        path=path,
+        industry_field=industry_dim or "nace_r2",
+    )
+    del geo
     series_idx = np.flatnonzero(keep_series)
     n_kept = len(series_idx)
     cell_idx = (
@@ -371,10 +391,24 @@ def _raise_cell(
 
 
 def _filter_regions(
-    frame: pd.DataFrame, report: ReadReport, *, aggregates: Keep, extra_regio: Keep, path: Path
+    frame: pd.DataFrame,
+    report: ReadReport,
+    *,
+    aggregates: Keep,
+    extra_regio: Keep,
+    path: Path,
+    vocabulary: Vocabulary | None,
+    industry_field: str | None,
 ) -> pd.DataFrame:
     keep = region_filter(
         frame["region"], report, aggregates=aggregates, extra_regio=extra_regio, path=path
+    )
+    check_codes(
+        vocabulary,
+        regions=frame["region"],
+        industries=frame["industry"] if industry_field else None,
+        path=path,
+        industry_field=industry_field or "nace_r2",
     )
     return frame if bool(keep.all()) else frame[keep]
 
@@ -387,6 +421,7 @@ def read_sdmx_csv(
     extra_regio: Keep = "exclude",
     non_negative: Collection[str] | None = None,
     max_bytes: int = 1 << 30,
+    vocabulary: Vocabulary | None = None,
 ) -> ReadResult:
     """Read SDMX-CSV as the Eurostat dissemination API returns it (1.0 and 2.0 layouts).
 
@@ -466,6 +501,14 @@ def read_sdmx_csv(
         year_hint=" (only annual data is supported)",
     )
     report = ReadReport(dimensions={d: sorted(frame[d].unique()) for d in dims})
-    out = _filter_regions(out, report, aggregates=aggregates, extra_regio=extra_regio, path=path)
+    out = _filter_regions(
+        out,
+        report,
+        aggregates=aggregates,
+        extra_regio=extra_regio,
+        path=path,
+        vocabulary=vocabulary,
+        industry_field=industry_dim,
+    )
     count_rows(out, report)
     return ReadResult(out.loc[:, list(CANONICAL_COLUMNS)].reset_index(drop=True), report)

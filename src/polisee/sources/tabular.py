@@ -16,7 +16,9 @@ from polisee.sources._canonical import (
     Keep,
     ReadReport,
     ReadResult,
+    Vocabulary,
     canonical_rows,
+    check_codes,
     count_rows,
     read_bytes,
     region_filter,
@@ -40,6 +42,7 @@ def read_table(
     aggregates: Keep = "exclude",
     extra_regio: Keep = "exclude",
     max_bytes: int = 1 << 30,
+    vocabulary: Vocabulary | None = None,
 ) -> ReadResult:
     """Read a CSV (``,`` or ``;``) or XLSX table whose columns are named by ``mapping``.
 
@@ -62,6 +65,8 @@ def read_table(
         kept or excluded; the report counts them either way.
     max_bytes
         Larger files are refused before reading.
+    vocabulary
+        Known country prefixes and NACE codes; an unknown one is refused with its line.
 
     Returns
     -------
@@ -149,6 +154,14 @@ def read_table(
         extra_regio=extra_regio,
         path=path,
         field=columns["region"],
+    )
+    check_codes(
+        vocabulary,
+        regions=frame["region"],
+        industries=frame["industry"],
+        path=path,
+        region_field=columns["region"],
+        industry_field=columns.get("industry", "industry"),
     )
     frame = frame[keep].reset_index(drop=True)
     count_rows(frame, report)

@@ -9,12 +9,14 @@ from ._clusters import cluster_definitions, load_cluster_categories_file
 from ._harmonise import HARMONISATION_WEIGHTS, HarmonisationReport, harmonise_regions
 from ._nace import expand_nace, load_nace, nace_children, nace_level, to_eurostat_nace
 from ._nuts import NUTS_VERSIONS, is_aggregate, is_extra_regio, load_nuts, nuts_level
+from ._vocabulary import code_vocabulary
 
 __all__ = [
     "HARMONISATION_WEIGHTS",
     "NUTS_VERSIONS",
     "HarmonisationReport",
     "cluster_definitions",
+    "code_vocabulary",
     "expand_nace",
     "harmonise_regions",
     "is_aggregate",
