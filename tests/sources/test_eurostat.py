@@ -242,7 +242,8 @@ def test_measure_joins_the_other_dimensions_lfs_layout() -> None:
     }
     row = f[(f["industry"] == "M_N") & (f["year"] == 2015)].iloc[0]
     assert (row["measure"], row["value"], row["flag"]) == ("THS.Y15-24", 3.1, "u")
-    assert list(f.dtypes.astype(str)) == ["str", "str", "str", "str", "int64", "float64", "str"]
+    codes = "category"
+    assert list(f.dtypes.astype(str)) == [codes] * 4 + ["int64", "float64", codes]
 
 
 def test_dataset_without_industry_gets_total() -> None:

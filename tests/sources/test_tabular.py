@@ -46,7 +46,7 @@ def test_reads_csv_with_mapping_and_constant_measure() -> None:
     )
     f = result.frame
     assert list(f.columns) == COLUMNS
-    assert list(f.dtypes.astype(str)) == ["str", "str", "str", "str", "int64", "float64", "str"]
+    assert list(f.dtypes.astype(str)) == ["category"] * 4 + ["int64", "float64", "category"]
     assert set(f["measure"]) == {"V16110"}
     assert set(f["region"]) == {"HU21", "HU22"}  # EU28 and extra-regio HUZZ excluded
     row = f.set_index(["region", "year"])

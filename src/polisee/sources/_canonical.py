@@ -22,6 +22,7 @@ from polisee.sources.measures import MEASURES
 
 __all__ = [
     "CANONICAL_COLUMNS",
+    "CODE_COLUMNS",
     "DEFAULT_NON_NEGATIVE",
     "FLAG_LETTERS",
     "NUMBER_PATTERN",
@@ -29,6 +30,7 @@ __all__ = [
     "ReadReport",
     "ReadResult",
     "Vocabulary",
+    "as_categories",
     "canonical_rows",
     "check_codes",
     "classify_regions",
@@ -291,7 +293,7 @@ def count_rows(frame: pd.DataFrame, report: ReadReport) -> None:
     report.missing = report.rows - present
     counts = frame["flag"].value_counts()
     flags: dict[str, int] = {}
-    for combo, n in counts.items():
+    for combo, n in counts[counts > 0].items():
         for letter in str(combo):
             flags[letter] = flags.get(letter, 0) + int(n)
     report.flags = dict(sorted(flags.items()))
@@ -300,7 +302,8 @@ def count_rows(frame: pd.DataFrame, report: ReadReport) -> None:
     for pair, n in pairs.value_counts(sort=False).items():
         is_missing, flag = cast(tuple[bool, str], pair)
         key = (f": {flag}" if is_missing else str(flag)).strip()
-        if key:
+        # Categorical flags also list the combinations that occur only in dropped rows.
+        if key and n:
             combos[key] = combos.get(key, 0) + int(n)
     report.flag_combinations = dict(sorted(combos.items()))
 
@@ -401,4 +404,19 @@ def canonical_rows(
         ),
         "key",
     )
-    return frame
+    return as_categories(frame)
+
+
+CODE_COLUMNS = ("dataset", "measure", "region", "industry", "flag")
+"""Canonical columns holding codes: categoricals, as few distinct strings repeat over the rows."""
+
+
+def as_categories(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its code columns as categoricals (a small integer per row).
+
+    >>> as_categories(pd.DataFrame({"region": ["HU21", "HU21"], "flag": ["", "c"]})).dtypes
+    region    category
+    flag      category
+    dtype: object
+    """
+    return frame.astype({c: "category" for c in CODE_COLUMNS if c in frame.columns})
