@@ -374,3 +374,13 @@ def test_hungarian_catalogue_covers_the_explorer(app: FastAPI) -> None:
         wanted |= {indicator.label} | ({indicator.unit} if indicator.unit else set())
     missing = sorted(w for w in wanted if not catalog.get(w))
     assert not missing
+
+
+def test_shutdown_releases_the_statistics_store(tmp_path_factory: pytest.TempPathFactory) -> None:
+    var_dir = demo_stats_path(tmp_path_factory).parent
+    application = evidence_app(var_dir, tmp_path_factory.mktemp("shutdown") / "records.sqlite3")
+    with TestClient(application) as test_client:
+        assert test_client.get("/regions/HU21").status_code == 200
+        assert application.state.evidence._store is not None
+    # Leaving the client runs the lifespan's shutdown.
+    assert application.state.evidence._store is None

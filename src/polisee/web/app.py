@@ -49,6 +49,10 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        # The statistics store holds a DuckDB file open; release it with the records engine.
+        evidence = getattr(app.state, "evidence", None)
+        if evidence is not None:
+            evidence.close()
         engine.dispose()
 
     app = FastAPI(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,6 +17,7 @@ from polisee.web.charts._numbers import _num, format_number
 
 __all__ = [
     "QUADRANT_LABELS",
+    "Translate",
     "lq_bar",
     "opportunity_scatter",
     "radar",
@@ -32,6 +33,15 @@ QUADRANT_LABELS = (
     "Low risk, low benefit",
     "High risk, low benefit",
 )
+
+Translate = Callable[[str], str]
+"""A gettext function: the charts' own texts (axis names, tooltip rows, subtitles) are
+English message ids passed through it, so that the caller's catalogue translates them."""
+
+
+def _same(text: str) -> str:
+    return text
+
 
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 _INK = "#1f2933"
@@ -58,7 +68,7 @@ def _clean(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _base(title: str, *, subtitle: str | None = None) -> dict[str, Any]:
+def _base(title: str, *, subtitle: str | None = None, gettext: Translate = _same) -> dict[str, Any]:
     return {
         "title": {
             "text": title,
@@ -76,7 +86,7 @@ def _base(title: str, *, subtitle: str | None = None) -> dict[str, Any]:
                 "saveAsImage": {
                     "type": "png",
                     "name": _slug(title),
-                    "title": "Save as PNG",
+                    "title": gettext("Save as PNG"),
                     "pixelRatio": 2,
                     "backgroundColor": "#ffffff",
                 }
@@ -134,6 +144,7 @@ def lq_bar(
     top: int = 15,
     employment_unit: str = "persons",
     locale: str = "en",
+    gettext: Translate = _same,
 ) -> dict[str, Any]:
     """Horizontal bars of the highest location quotients, with a reference line at LQ = 1.
 
@@ -147,6 +158,8 @@ def lq_bar(
         Number of industries shown, highest LQ first; rows without an LQ are left out.
     employment_unit, locale : str
         For the tooltip.
+    gettext : callable
+        Translates the chart's own texts (see :data:`Translate`).
 
     Returns
     -------
@@ -167,23 +180,32 @@ def lq_bar(
                 "name": str(row.industry),
                 "heading": f"{row.industry} {row.title}",
                 "rows": [
-                    ["Location quotient", format_number(lq, locale=locale, decimals=2)],
-                    ["Employment", format_number(_num(row.employment), employment_unit, locale)],
+                    [gettext("Location quotient"), format_number(lq, locale=locale, decimals=2)],
+                    [
+                        gettext("Employment"),
+                        format_number(_num(row.employment), employment_unit, locale),
+                    ],
                 ],
                 "itemStyle": {"color": SERIES_COLORS[0] if lq >= 1 else "#9ecae1"},
                 "label": {"formatter": format_number(lq, locale=locale, decimals=2)},
             }
         )
     left_out = len(frame) - len(shown)
-    subtitle = f"Top {len(shown)} of {len(frame)} industries by location quotient" + (
-        f"; {int(frame['lq'].isna().sum())} without a value" if frame["lq"].isna().any() else ""
+    subtitle = gettext("Top {shown} of {total} industries by location quotient").format(
+        shown=len(shown), total=len(frame)
     )
-    spec = _base(title, subtitle=subtitle if left_out else None)
+    if frame["lq"].isna().any():
+        subtitle += "; " + gettext("{count} without a value").format(
+            count=int(frame["lq"].isna().sum())
+        )
+    spec = _base(title, subtitle=subtitle if left_out else None, gettext=gettext)
     spec.update(
         {
             "grid": {"left": 12, "right": 56, "top": 76, "bottom": 44, "containLabel": True},
             "tooltip": _tooltip("item"),
-            "xAxis": _value_axis("Location quotient (1 = same share as the reference)", min=0),
+            "xAxis": _value_axis(
+                gettext("Location quotient (1 = same share as the reference)"), min=0
+            ),
             "yAxis": {
                 "type": "category",
                 "data": labels,
@@ -194,7 +216,7 @@ def lq_bar(
             "series": [
                 {
                     "type": "bar",
-                    "name": "Location quotient",
+                    "name": gettext("Location quotient"),
                     "data": data,
                     "barMaxWidth": 22,
                     "label": {"show": True, "position": "right", "color": _INK, "fontSize": 11},
@@ -213,7 +235,12 @@ def lq_bar(
 
 
 def trend_lines(
-    frame: pd.DataFrame, *, title: str, unit: str, locale: str = "en"
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    locale: str = "en",
+    gettext: Translate = _same,
 ) -> dict[str, Any]:
     """One line per region over the years; missing years are gaps, never zeros.
 
@@ -226,6 +253,8 @@ def trend_lines(
         Chart title; unit of the values (y axis name and tooltips).
     locale : str
         Number formatting.
+    gettext : callable
+        Translates the chart's own texts (see :data:`Translate`).
 
     Returns
     -------
@@ -262,7 +291,7 @@ def trend_lines(
                 "emphasis": {"focus": "series"},
             }
         )
-    spec = _base(title)
+    spec = _base(title, gettext=gettext)
     spec.update(
         {
             "grid": {"left": 16, "right": 24, "top": 92, "bottom": 36, "containLabel": True},
@@ -291,6 +320,7 @@ def opportunity_scatter(
     quadrant_labels: Sequence[str] = QUADRANT_LABELS,
     employment_unit: str = "persons",
     locale: str = "en",
+    gettext: Translate = _same,
 ) -> dict[str, Any]:
     """Growth options: feasibility (relatedness density) against attractiveness (PCI or COG).
 
@@ -309,6 +339,8 @@ def opportunity_scatter(
         Top-right, top-left, bottom-right, bottom-left.
     employment_unit, locale : str
         For the tooltip.
+    gettext : callable
+        Translates the chart's own texts (see :data:`Translate`).
 
     Returns
     -------
@@ -344,9 +376,9 @@ def opportunity_scatter(
     biggest = float(np.nanmax(employment)) if np.isfinite(employment).any() else 0.0
     x_med = float(np.median(x)) if len(x) else 0.0
     y_med = float(np.median(y)) if len(y) else 0.0
-    x_name = f"Feasibility ({feasibility})"
-    y_name = (
-        f"Attractiveness ({attractiveness.upper() if len(attractiveness) <= 4 else attractiveness})"
+    x_name = gettext("Feasibility ({measure})").format(measure=feasibility)
+    y_name = gettext("Attractiveness ({measure})").format(
+        measure=attractiveness.upper() if len(attractiveness) <= 4 else attractiveness
     )
     quadrant_colors = [SERIES_COLORS[2], SERIES_COLORS[1], SERIES_COLORS[0], "#7b8794"]
     buckets: list[list[dict[str, Any]]] = [[], [], [], []]
@@ -367,7 +399,7 @@ def opportunity_scatter(
                 "rows": [
                     [x_name, format_number(float(x[i]), locale=locale)],
                     [y_name, format_number(float(y[i]), locale=locale)],
-                    ["Employment", format_number(_num(emp), employment_unit, locale)],
+                    [gettext("Employment"), format_number(_num(emp), employment_unit, locale)],
                 ],
             }
         )
@@ -394,20 +426,25 @@ def opportunity_scatter(
         "data": [
             {
                 "xAxis": x_med,
-                "name": "median",
-                "label": {"formatter": "median", "position": "insideEndTop"},
+                "name": gettext("median"),
+                "label": {"formatter": gettext("median"), "position": "insideEndTop"},
             },
             {
                 "yAxis": y_med,
-                "name": "median",
-                "label": {"formatter": "median", "position": "insideEndTop"},
+                "name": gettext("median"),
+                "label": {"formatter": gettext("median"), "position": "insideEndTop"},
             },
         ],
     }
     dropped = len(frame) - len(shown)
     spec = _base(
         title,
-        subtitle=f"{dropped} industries without both values not shown" if dropped else None,
+        subtitle=(
+            gettext("{count} industries without both values not shown").format(count=dropped)
+            if dropped
+            else None
+        ),
+        gettext=gettext,
     )
     corner = {"fontSize": 12, "fontWeight": 600, "fontFamily": _FONT}
     grid = {"left": 64, "right": 40, "top": 64, "bottom": 56}
@@ -446,6 +483,7 @@ def radar(
     max_value: float,
     title: str = "Self-assessment by theme",
     locale: str = "en",
+    gettext: Translate = _same,
 ) -> dict[str, Any]:
     """Scores per theme (e.g. the six policy themes, 0-5), one polygon per respondent or region.
 
@@ -459,6 +497,8 @@ def radar(
         Top of every axis.
     title, locale : str
         Chart title; number formatting.
+    gettext : callable
+        Translates the chart's own texts (see :data:`Translate`).
 
     Returns
     -------
@@ -497,10 +537,10 @@ def radar(
         )
     subtitle = None
     if missing_by_theme:
-        subtitle = "* no score: " + "; ".join(
+        subtitle = gettext("* no score: ") + "; ".join(
             f"{themes[i]} ({', '.join(names)})" for i, names in sorted(missing_by_theme.items())
         )
-    spec = _base(title, subtitle=subtitle)
+    spec = _base(title, subtitle=subtitle, gettext=gettext)
     spec.update(
         {
             "legend": {"bottom": 0, "type": "scroll", "textStyle": {"color": _INK}},
@@ -553,6 +593,7 @@ def shift_share_bar(
     total: str | None = "total",
     unit: str = "",
     locale: str = "en",
+    gettext: Translate = _same,
 ) -> dict[str, Any]:
     """Stacked horizontal bars of shift-share components, one bar per row of ``frame``.
 
@@ -572,6 +613,8 @@ def shift_share_bar(
         absent column draws none.
     unit, locale : str
         Value axis name and number formatting.
+    gettext : callable
+        Translates the chart's own texts, including the default component names.
 
     Returns
     -------
@@ -580,7 +623,11 @@ def shift_share_bar(
         negatives stack leftwards) whose ``data`` has ``{"value", "text"}`` or ``None``
         per row, and a ``scatter`` series for the total.
     """
-    parts = dict(components) if components is not None else dict(_SHIFT_SHARE)
+    parts = (
+        dict(components)
+        if components is not None
+        else {column: gettext(name) for column, name in _SHIFT_SHARE.items()}
+    )
     _require(frame, [label, *parts], "shift_share_bar")
     labels = [str(v) for v in frame[label]]
 
@@ -610,7 +657,7 @@ def shift_share_bar(
         series.append(
             {
                 "type": "scatter",
-                "name": "Total change",
+                "name": gettext("Total change"),
                 "data": points(total),
                 "symbol": "diamond",
                 "symbolSize": 12,
@@ -618,13 +665,13 @@ def shift_share_bar(
                 "z": 5,
             }
         )
-    spec = _base(title)
+    spec = _base(title, gettext=gettext)
     spec.update(
         {
             "grid": {"left": 12, "right": 32, "top": 72, "bottom": 44, "containLabel": True},
             "legend": {"top": 36, "left": 8, "textStyle": {"color": _INK}},
             "tooltip": {**_tooltip("axis"), "axisPointer": {"type": "shadow"}},
-            "xAxis": _value_axis(unit or "Change"),
+            "xAxis": _value_axis(unit or gettext("Change")),
             "yAxis": {
                 "type": "category",
                 "data": [_short(v) for v in labels],

@@ -569,6 +569,7 @@ def _profile_charts(profile: ev.RegionProfile, fmt: Formatter) -> dict[str, dict
             title=f"{_(figure.label)}, {profile.name}",
             unit=_(figure.unit),
             locale=fmt.language,
+            gettext=fmt.gettext,
         )
     spec_table = profile.block("specialisations").table
     if len(spec_table):
@@ -578,6 +579,7 @@ def _profile_charts(profile: ev.RegionProfile, fmt: Formatter) -> dict[str, dict
             top=12,
             employment_unit=_("persons"),
             locale=fmt.language,
+            gettext=fmt.gettext,
         )
     opportunities = profile.block("opportunities").table
     if len(opportunities):
@@ -592,6 +594,7 @@ def _profile_charts(profile: ev.RegionProfile, fmt: Formatter) -> dict[str, dict
             ],
             employment_unit=_("persons"),
             locale=fmt.language,
+            gettext=fmt.gettext,
         )
     shift = profile.block("shift_share").table
     if len(shift):
@@ -609,6 +612,7 @@ def _profile_charts(profile: ev.RegionProfile, fmt: Formatter) -> dict[str, dict
             total="change",
             unit=_("persons"),
             locale=fmt.language,
+            gettext=fmt.gettext,
         )
     return {k: fmt.translate_spec(v) for k, v in specs.items()}
 
@@ -745,6 +749,7 @@ def _ranking_page(
         title=_("Persons employed across all regions"),
         unit=_("persons"),
         locale=fmt.language,
+        gettext=fmt.gettext,
     )
     params = {
         "indicator": "stars" if kind == "cluster" else "lq",
@@ -870,6 +875,7 @@ def show_comparison(
             title=fmt.gettext("Persons employed"),
             unit=fmt.gettext("persons"),
             locale=fmt.language,
+            gettext=fmt.gettext,
         )
         context["comparison"] = comparison
         context["trend_spec"] = fmt.translate_spec(spec)

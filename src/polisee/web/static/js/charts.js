@@ -119,7 +119,8 @@
     const bar = document.createElement("div");
     bar.className = "chart-downloads";
     bar.setAttribute("role", "group");
-    bar.setAttribute("aria-label", "Download chart");
+    // Labels come translated from the page (data attributes); English is the fallback.
+    bar.setAttribute("aria-label", el.dataset.downloadGroupLabel || "Download chart");
     bar.style.display = "flex";
     bar.style.gap = "0.5rem";
     bar.style.justifyContent = "flex-end";
@@ -129,7 +130,9 @@
       button.type = "button";
       button.className = "chart-download";
       button.dataset.format = format;
-      button.textContent = `Download ${format.toUpperCase()}`;
+      button.textContent = (el.dataset.downloadLabel || "Download {format}").replace(
+        "{format}", format.toUpperCase(),
+      );
       button.addEventListener("click", () => download(el, format));
       bar.append(button);
     }
