@@ -584,3 +584,34 @@ def test_eci_unchanged_when_regions_and_industries_are_reordered(
     np.testing.assert_allclose(a.eci_, eci_b.reindex(a.eci_.index), atol=1e-8)
     pci_b = b.pci_.rename(index={v: k for k, v in ind.items()}, level="industry")
     np.testing.assert_allclose(a.pci_, pci_b.reindex(a.pci_.index), atol=1e-8)
+
+
+def test_blas_threads_are_limited_during_the_fit_and_restored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from threadpoolctl import threadpool_info
+
+    import polisee.analytics.complexity as module
+
+    def blas_threads() -> set[int]:
+        return {p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"}
+
+    panel = Panel.from_frame(_synthetic(30, 40, 2, seed=3))
+    before = blas_threads()
+    seen: list[set[int]] = []
+    original = module.fit_year
+
+    def spying(*args: Any, **kwargs: Any) -> None:
+        seen.append(blas_threads())
+        original(*args, **kwargs)
+
+    monkeypatch.setattr(module, "fit_year", spying)
+    limited = EconomicComplexity(blas_threads=1).fit(panel)
+    assert seen == [{1}, {1}]
+    assert blas_threads() == before
+    seen.clear()
+    free = EconomicComplexity(blas_threads=None).fit(panel)
+    assert seen == [before, before]
+    pd.testing.assert_series_equal(limited.eci_, free.eci_)
+    with pytest.raises(InputError, match="blas_threads"):
+        EconomicComplexity(blas_threads=0).fit(panel)
