@@ -81,7 +81,9 @@ def year_matrices(
         levels.append(level[order])
         codes.append(rank[np.asarray(code)])
     regions, industries, years = levels
-    by_year = np.argsort(codes[2], kind="stable")
+    # Few years: a stable sort of small integers is a radix sort (linear, not n log n).
+    year_codes = codes[2].astype(np.uint16 if len(years) < 2**16 else np.intp)
+    by_year = np.argsort(year_codes, kind="stable")
     bounds = np.searchsorted(codes[2][by_year], np.arange(len(years) + 1))
     values = data["value"].to_numpy(dtype=np.float64)
 
@@ -216,7 +218,8 @@ def fit_year(
     np.fill_diagonal(W, s.self_proximity)
     # Both peers report phi[p, q] = P(q | p) for asymmetric proximity (Stata's
     # genproximity and ecomplexity.proximity agree) and use that matrix for COG.
-    reported = W.T
+    # (For "min" W is symmetric and W itself is that matrix, read without striding.)
+    reported = W if s.proximity == "min" else W.T
 
     full = ra is None and pa is None and rv is None and pv is None
     if not full:
