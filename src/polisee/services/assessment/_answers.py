@@ -114,7 +114,7 @@ def questionnaire(session: Session, assessment_id: int, principal: Principal) ->
 
 
 def _clean(
-    definition: FrameworkDefinition, answers: Mapping[str, AnswerInput], submit: bool
+    definition: FrameworkDefinition, answers: Mapping[str, AnswerInput]
 ) -> dict[str, AnswerInput]:
     keys = {c.key for c in definition.criteria}
     out: dict[str, AnswerInput] = {}
@@ -132,11 +132,6 @@ def _clean(
                     f"expected at most {MAX_TEXT} characters, got {len(text)}",
                     field=f"{key}.{name}",
                 )
-        if submit and given.score is None:
-            raise InputError(
-                "choose a score (0 if you have no information) before submitting",
-                field=f"{key}.score",
-            )
         out[key] = AnswerInput(given.score, given.evidence.strip(), given.comment.strip())
     return out
 
@@ -180,31 +175,31 @@ def save_answers(
     if found.assessment.status != AssessmentStatus.OPEN:
         raise Conflict("the assessment is closed; answers can no longer change")
     before = _answers(session, respondent.id)
-    clean = _clean(found.definition, answers, submit)
+    clean = _clean(found.definition, answers)
+    locked = {k for k, view in before.items() if view.locked}
+    if submit:
+        unscored = [k for k, given in clean.items() if given.score is None and k not in locked]
+        if complete:
+            unscored += [
+                c.key
+                for c in found.definition.criteria
+                if c.key not in clean and c.key not in locked
+            ]
+        if unscored:
+            raise InputError(
+                "choose a score for every criterion before submitting (0 if you have no "
+                f"information); missing: {', '.join(unscored)}",
+                field=unscored[0],
+            )
     if not clean:
-        if (
-            before
-            and all(a.locked for a in before.values())
-            and len(before) >= len(found.definition.criteria)
-        ):
+        if len(locked) >= len(found.definition.criteria):
             raise Conflict("every answer is submitted already")
         raise InputError("no answers were given", field="answers")
-    if complete:
-        missing = [
-            c.key
-            for c in found.definition.criteria
-            if c.key not in clean and not (c.key in before and before[c.key].locked)
-        ]
-        if missing:
-            raise InputError(
-                f"choose a score for every criterion before submitting; missing: {', '.join(missing)}",
-                field=missing[0],
-            )
     if respondent.user_id is None:
         respondent.user_id = principal.user_id
     now = utcnow()
     for key, given in clean.items():
-        if key in before and before[key].locked:
+        if key in locked:
             raise Conflict(f"the answer to {key} was submitted and is locked")
         row = _upsert(
             session,

@@ -85,6 +85,11 @@ class Theme:
     title: LocalText
     description: LocalText | None
     criteria: tuple[Criterion, ...]
+    short: LocalText | None = None
+
+    def label(self, language: str) -> str:
+        """The short name (for chart axes), else the title."""
+        return (self.short or self.title)(language)
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,7 @@ class FrameworkDefinition:
                 {
                     "key": t.key,
                     "title": t.title.to_json(),
+                    "short": text(t.short),
                     "description": text(t.description),
                     "criteria": [
                         {
@@ -181,6 +187,7 @@ class FrameworkDefinition:
                     LocalText.from_json(t["title"]),
                     text(t["description"]),
                     criteria,
+                    text(t.get("short")),
                 )
             )
         return cls(
@@ -352,7 +359,9 @@ class _Reader:
         criterion_keys: dict[str, str] = {}
         for i, item in enumerate(self.sequence(node, "themes", 1, 12)):
             field = f"themes[{i}]"
-            parts = self.mapping(item, field, {"key", "title", "criteria"}, {"description"})
+            parts = self.mapping(
+                item, field, {"key", "title", "criteria"}, {"short", "description"}
+            )
             key = self.key(parts["key"], f"{field}.key", _ITEM_KEY)
             if key in theme_keys:
                 raise self.fail(
@@ -370,9 +379,15 @@ class _Reader:
                 if "description" in parts
                 else None
             )
+            short = self.text(parts["short"], f"{field}.short", 40) if "short" in parts else None
             themes.append(
                 Theme(
-                    key, i + 1, self.text(parts["title"], f"{field}.title"), description, criteria
+                    key,
+                    i + 1,
+                    self.text(parts["title"], f"{field}.title"),
+                    description,
+                    criteria,
+                    short,
                 )
             )
         return tuple(themes)
@@ -426,12 +441,12 @@ def parse_framework(
     ...     criteria:
     ...       - key: training
     ...         title: Firms train people
-    ...         guiding: [Do firms train people?]
+    ...         guiding: ["Do firms train people?"]
     ...         evidence: [Training plans]
     ... ''')
     >>> definition.max_score, definition.themes[0].title("hu"), definition.criteria[0].key
     (2, 'Készségek', 'training')
-    >>> parse_framework("key: tiny\\ntitle: [a list]", source="tiny.yaml")
+    >>> parse_framework("key: tiny\\ntitle: [a list]\\nscale: []\\nthemes: []", source="tiny.yaml")
     Traceback (most recent call last):
     ...
     polisee.errors.InputError: tiny.yaml:2: title: expected text or a mapping of languages, got a list

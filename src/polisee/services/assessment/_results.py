@@ -44,7 +44,9 @@ __all__ = [
     "Stats",
     "ThemeResult",
     "benchmark",
+    "gaps_of",
     "previous_round",
+    "require_results",
     "results",
     "results_rows",
     "summarise",
@@ -341,14 +343,19 @@ def benchmark(session: Session, assessment: Assessment, regions: Sequence[str]) 
     )
 
 
-def _viewer_access(session: Session, assessment_id: int, viewer: Principal) -> Access:
-    found = access(session, assessment_id, viewer)
+def require_results(found: Access) -> None:
+    """Raise PermissionDenied unless the results are open to this access."""
     if not found.can_view_results:
         if found.respondent is not None:
             raise PermissionDenied(
                 "the results open to respondents once they have submitted every answer"
             )
         raise PermissionDenied("these results are not shared with you")
+
+
+def _viewer_access(session: Session, assessment_id: int, viewer: Principal) -> Access:
+    found = access(session, assessment_id, viewer)
+    require_results(found)
     return found
 
 
@@ -414,17 +421,9 @@ class Gap:
     region_code: str
 
 
-def weak_criteria(
-    session: Session,
-    assessment_id: int,
-    *,
-    peers: Sequence[str] | None = None,
-    viewer: Principal | None = None,
-    language: str = "en",
-) -> list[Gap]:
-    """Criteria scored at most 2 (median) or at least 1.5 below the peer median, weakest
-    first. Peers default to the ones the owner chose; with ``viewer`` access is checked."""
-    found = results(session, assessment_id, viewer=viewer, peers=peers)
+def gaps_of(found: Results, language: str = "en") -> list[Gap]:
+    """The weak criteria of computed results: median at most 2, or at least 1.5 below the
+    peers' median; weakest first, then furthest below the peers."""
     gaps = []
     for theme in found.themes:
         for c in theme.criteria:
@@ -444,8 +443,20 @@ def weak_criteria(
                         region_code=found.assessment.region_code,
                     )
                 )
-    # Weakest first; among equal medians, the one furthest below its peers.
     return sorted(gaps, key=lambda g: (g.median, g.median - (g.peer_median or g.median)))
+
+
+def weak_criteria(
+    session: Session,
+    assessment_id: int,
+    *,
+    peers: Sequence[str] | None = None,
+    viewer: Principal | None = None,
+    language: str = "en",
+) -> list[Gap]:
+    """The gaps of an assessment (see :func:`gaps_of`) for the practice recommender. Peers
+    default to the ones the owner chose; with ``viewer`` access to the results is checked."""
+    return gaps_of(results(session, assessment_id, viewer=viewer, peers=peers), language)
 
 
 def results_rows(found: Results, language: str = "en") -> list[dict[str, object]]:
