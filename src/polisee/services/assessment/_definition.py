@@ -413,8 +413,11 @@ def _documents(text: str, source: str) -> Iterator[Node]:
         yield from yaml.compose_all(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        context = ""
+        if exc.context and exc.context_mark is not None:
+            context = f" ({exc.context}, which starts on line {exc.context_mark.line + 1})"
         raise InputError(
-            f"not valid YAML: {exc.problem or exc.context}",
+            f"not valid YAML: {exc.problem or exc.context}{context}",
             path=source,
             line=mark.line + 1 if mark is not None else None,
         ) from None
