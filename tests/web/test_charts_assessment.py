@@ -50,7 +50,7 @@ def test_radar_leaves_out_missing_comparisons() -> None:
         peers=[None, None, None],
     )
     assert [d["name"] for d in spec["series"][0]["data"]] == ["2025"]
-    with pytest.raises(InputError, match="expected scores in 0..5"):
+    with pytest.raises(InputError, match=r"expected scores in 0\.\.5"):
         charts.theme_radar(THEMES, [1, 2, 7], max_value=5, current_label="2025")
 
 
@@ -71,5 +71,5 @@ def test_group_bars_show_gaps_not_zeros() -> None:
     assert spec["yAxis"]["max"] == 5
     with pytest.raises(InputError, match="expected 3 values"):
         charts.group_bars(THEMES, {"Business": [1, 2]}, max_value=5)
-    with pytest.raises(InputError, match="expected values in 0..5"):
+    with pytest.raises(InputError, match=r"expected values in 0\.\.5"):
         charts.group_bars(THEMES, {"Business": [1, 2, 6]}, max_value=5)
