@@ -8,6 +8,18 @@ Every change writes an audit entry; nothing here commits (the caller does).
 
 from __future__ import annotations
 
+from polisee.services.assessment._access import (
+    Access,
+    AssessmentSummary,
+    RespondentProgress,
+    access,
+    get_assessment,
+    list_assessments,
+    managing_organisations,
+    normalise_region,
+    progress,
+    published_regions,
+)
 from polisee.services.assessment._answers import (
     MAX_TEXT,
     AnswerInput,
@@ -18,20 +30,10 @@ from polisee.services.assessment._answers import (
 )
 from polisee.services.assessment._assessments import (
     MAX_PEERS,
-    Access,
-    AssessmentSummary,
-    RespondentProgress,
-    access,
     create_assessment,
-    get_assessment,
     invite_respondent,
     invite_reviewer,
-    list_assessments,
-    managing_organisations,
-    normalise_region,
-    progress,
     publish,
-    published_regions,
     set_peers,
     set_status,
 )
@@ -57,6 +59,14 @@ from polisee.services.assessment._frameworks import (
     load_definition,
     shipped_frameworks,
 )
+from polisee.services.assessment._gaps import (
+    GAP_BELOW_PEERS,
+    WEAK_MEDIAN,
+    Gap,
+    gaps_of,
+    results_rows,
+    weak_criteria,
+)
 from polisee.services.assessment._indicators import (
     INDICATORS,
     IndicatorSpec,
@@ -66,23 +76,17 @@ from polisee.services.assessment._indicators import (
 )
 from polisee.services.assessment._results import (
     CONSENSUS_GAP,
-    GAP_BELOW_PEERS,
-    WEAK_MEDIAN,
     Benchmark,
     CriterionResult,
-    Gap,
     PeerResult,
     Results,
     Stats,
     ThemeResult,
     benchmark,
-    gaps_of,
     previous_round,
     require_results,
     results,
-    results_rows,
     summarise,
-    weak_criteria,
 )
 from polisee.services.assessment._reviews import (
     MAX_MESSAGE,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from polisee.errors import Conflict, InputError, PermissionDenied
 from polisee.records.assessments import Answer, AnswerStatus, AssessmentStatus
 from polisee.records.base import utcnow
-from polisee.services.assessment._assessments import Access, access
+from polisee.services.assessment._access import Access, access
 from polisee.services.assessment._definition import FrameworkDefinition
 from polisee.services.audit import record_change
 from polisee.services.sessions import Principal

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from polisee.errors import Conflict, InputError, NotFound, PermissionDenied
 from polisee.records.accounts import User
 from polisee.records.assessments import Reviewer, ReviewKind, ReviewMessage
-from polisee.services.assessment._assessments import access
+from polisee.services.assessment._access import access
 from polisee.services.audit import record_change
 from polisee.services.sessions import Principal
 
