@@ -20,6 +20,7 @@ from polisee.web.security import PUBLIC_ROUTES, iter_routes, route_permission
 Login = Callable[[TestClient, str], None]
 SIGNED_IN = frozenset(ROLES)
 ADMIN = frozenset({"admin"})
+EDITORS = frozenset({"policy_maker", "analyst", "admin"})
 EVERYONE = SIGNED_IN | {"anonymous"}
 
 
@@ -85,6 +86,102 @@ EVIDENCE = [
 ]
 
 
+# The self-assessment (method, route path, concrete path, form, roles allowed, status when
+# allowed). Object routes name an assessment that does not exist: the roles a route lets
+# through get 404; who may do what with an existing one is in test_assessment_pages.py.
+_A = "/assessments/999999"
+ASSESSMENTS = [
+    ("GET", "/assessments", "/assessments", None, SIGNED_IN, 200),
+    (
+        "POST",
+        "/assessments",
+        "/assessments",
+        {"region_code": "HU21", "round_year": "2025"},
+        EDITORS,
+        303,
+    ),
+    ("GET", "/assessments/{assessment_id}", _A, None, SIGNED_IN, 404),
+    (
+        "POST",
+        "/assessments/{assessment_id}/respondents",
+        f"{_A}/respondents",
+        {"email": "r@example.eu", "stakeholder_group": "business"},
+        EDITORS,
+        404,
+    ),
+    (
+        "POST",
+        "/assessments/{assessment_id}/reviewers",
+        f"{_A}/reviewers",
+        {"email": "admin@example.eu", "region_code": "AT11"},
+        EDITORS,
+        404,
+    ),
+    (
+        "POST",
+        "/assessments/{assessment_id}/status",
+        f"{_A}/status",
+        {"status": "closed"},
+        EDITORS,
+        404,
+    ),
+    (
+        "POST",
+        "/assessments/{assessment_id}/publication",
+        f"{_A}/publication",
+        {"published": "true"},
+        EDITORS,
+        404,
+    ),
+    ("GET", "/assessments/{assessment_id}/answers", f"{_A}/answers", None, SIGNED_IN, 404),
+    (
+        "POST",
+        "/assessments/{assessment_id}/answers",
+        f"{_A}/answers",
+        {"action": "draft", "score-rd_strategy": "3"},
+        SIGNED_IN,
+        404,
+    ),
+    (
+        "POST",
+        "/assessments/{assessment_id}/answers/{criterion_key}",
+        f"{_A}/answers/rd_strategy",
+        {"action": "draft", "score-rd_strategy": "3"},
+        SIGNED_IN,
+        404,
+    ),
+    ("GET", "/assessments/{assessment_id}/results", f"{_A}/results", None, SIGNED_IN, 404),
+    ("GET", "/assessments/{assessment_id}/results.csv", f"{_A}/results.csv", None, SIGNED_IN, 404),
+    (
+        "POST",
+        "/assessments/{assessment_id}/peers",
+        f"{_A}/peers",
+        {"regions": "HU22"},
+        EDITORS,
+        404,
+    ),
+    (
+        "POST",
+        "/assessments/{assessment_id}/reviews",
+        f"{_A}/reviews",
+        {"theme_key": "financing", "body": "A comment"},
+        SIGNED_IN,
+        404,
+    ),
+    (
+        "POST",
+        "/assessments/{assessment_id}/reviews/{message_id}/replies",
+        f"{_A}/reviews/1/replies",
+        {"body": "A reply"},
+        EDITORS,
+        404,
+    ),
+    ("GET", "/frameworks", "/frameworks", None, SIGNED_IN, 200),
+    ("GET", "/frameworks/{framework_id}", "/frameworks/999999", None, SIGNED_IN, 404),
+    ("POST", "/frameworks", "/frameworks", {"yaml_text": "key: [not closed"}, ADMIN, 422),
+]
+
+
 # (method, path, form, roles allowed, status when allowed); logout last: it ends the session.
 def _cases(
     org: int, user: int
@@ -119,6 +216,7 @@ def _cases(
         ("GET", "/api/v1/me", None, SIGNED_IN, 200),
         ("GET", "/api/v1/users", None, ADMIN, 200),
         *(("GET", path, None, EVERYONE, status) for _, path, status in EVIDENCE),
+        *((m, path, form, allowed, status) for m, _, path, form, allowed, status in ASSESSMENTS),
         ("POST", "/logout", {}, SIGNED_IN, 303),
     ]
 
@@ -130,7 +228,9 @@ def test_matrix_covers_every_guarded_route(app: FastAPI) -> None:
         if isinstance(route, Route) and not isinstance(route, Mount) and route_permission(route)
         for method in (route.methods or set()) - {"HEAD"}
     }
-    template = {path: route for route, path, _ in EVIDENCE}
+    template = {path: route for route, path, _ in EVIDENCE} | {
+        path: route for _, route, path, *_ in ASSESSMENTS
+    }
     covered = {(m, template.get(p, p.replace("/1/", "/{user_id}/"))) for m, p, *_ in _cases(1, 1)}
     assert guarded == covered
 

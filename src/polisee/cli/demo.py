@@ -16,8 +16,8 @@ from polisee.services.demo import (
     DEMO_ADMIN_EMAIL,
     DEMO_DATASETS,
     DemoDataset,
-    ensure_demo_admin,
     load_demo,
+    load_demo_records,
 )
 from polisee.services.schema import upgrade
 
@@ -98,7 +98,7 @@ def demo(
     )
     upgrade(settings.database_url)
     with transaction(settings.database_url) as session:
-        password = ensure_demo_admin(session)
+        password = load_demo_records(session)
     if password is not None:
         out.print(
             f"[bold]Administrator account[/bold] {DEMO_ADMIN_EMAIL} with password [bold]{password}[/bold] "

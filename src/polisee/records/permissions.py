@@ -26,7 +26,10 @@ class Permission(StrEnum):
     ORGANISATION_READ = "organisation:read"
     CLUSTER_EDIT = "cluster:edit"
     PRACTICE_PROPOSE = "practice:propose"
+    ASSESSMENT_READ = "assessment:read"
+    ASSESSMENT_ANSWER = "assessment:answer"
     ASSESSMENT_EDIT = "assessment:edit"
+    FRAMEWORK_EDIT = "framework:edit"
     PLAN_EDIT = "plan:edit"
     DATA_LOAD = "data:load"
     ANALYSIS_EXPORT = "analysis:export"
@@ -40,7 +43,14 @@ class Permission(StrEnum):
 # Anonymous visitors read the published evidence and nothing else.
 ANONYMOUS_PERMISSIONS: frozenset[Permission] = frozenset({Permission.EVIDENCE_READ})
 
-_MEMBER = ANONYMOUS_PERMISSIONS | {Permission.ACCOUNT_MANAGE, Permission.ORGANISATION_READ}
+# Every signed-in user may see assessments open to them and answer or review where invited;
+# which assessments those are is decided per object by the assessment service.
+_MEMBER = ANONYMOUS_PERMISSIONS | {
+    Permission.ACCOUNT_MANAGE,
+    Permission.ORGANISATION_READ,
+    Permission.ASSESSMENT_READ,
+    Permission.ASSESSMENT_ANSWER,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MEMBER: frozenset(_MEMBER),
@@ -67,7 +77,9 @@ def permissions_for(roles: Iterable[Role]) -> frozenset[Permission]:
     """The union of what the given roles allow; every signed-in user is at least a member.
 
     >>> sorted(permissions_for([]))[:2]
-    [<Permission.ACCOUNT_MANAGE: 'account:manage'>, <Permission.EVIDENCE_READ: 'evidence:read'>]
+    [<Permission.ACCOUNT_MANAGE: 'account:manage'>, <Permission.ASSESSMENT_ANSWER: 'assessment:answer'>]
+    >>> Permission.EVIDENCE_READ in permissions_for([])
+    True
     >>> Permission.AUDIT_READ in permissions_for([Role.ANALYST])
     False
     >>> Permission.AUDIT_READ in permissions_for([Role.MEMBER, Role.ADMIN])

@@ -9,11 +9,19 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from polisee.errors import NotFound
+from polisee.services.assessment import load_demo_assessments
 from polisee.services.data import LoadSummary, load_statistics
 from polisee.sources.fetch import file_sha256
 from polisee.statsdb import StatsStore
 
-__all__ = ["DEMO_ADMIN_EMAIL", "DEMO_DATASETS", "DemoDataset", "ensure_demo_admin", "load_demo"]
+__all__ = [
+    "DEMO_ADMIN_EMAIL",
+    "DEMO_DATASETS",
+    "DemoDataset",
+    "ensure_demo_admin",
+    "load_demo",
+    "load_demo_records",
+]
 
 
 @dataclass(frozen=True)
@@ -121,4 +129,12 @@ def ensure_demo_admin(session: Session) -> str | None:
     accounts.grant_role(
         session, user_id=user.id, organisation_id=organisation.id, role="admin", actor=CLI_ACTOR
     )
+    return password
+
+
+def load_demo_records(session: Session) -> str | None:
+    """The demo's records: the administrator (see :func:`ensure_demo_admin`, whose password
+    is returned) and the demo self-assessments, each created only once."""
+    password = ensure_demo_admin(session)
+    load_demo_assessments(session)
     return password

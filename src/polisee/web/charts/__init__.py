@@ -23,6 +23,7 @@ element has ``data-renderer="svg"`` and offers PNG and SVG download buttons for 
 
 from __future__ import annotations
 
+from polisee.web.charts._assessment import group_bars, theme_radar
 from polisee.web.charts._colours import (
     NO_DATA_COLOR,
     PALETTES,
@@ -52,9 +53,11 @@ __all__ = [
     "classify",
     "color_scale",
     "format_number",
+    "group_bars",
     "lq_bar",
     "opportunity_scatter",
     "radar",
     "shift_share_bar",
+    "theme_radar",
     "trend_lines",
 ]
