@@ -25,7 +25,10 @@ class Permission(StrEnum):
     ACCOUNT_MANAGE = "account:manage"
     ORGANISATION_READ = "organisation:read"
     CLUSTER_EDIT = "cluster:edit"
+    PRACTICE_READ = "practice:read"
     PRACTICE_PROPOSE = "practice:propose"
+    PRACTICE_VALIDATE = "practice:validate"
+    PRACTICE_COMMENT = "practice:comment"
     ASSESSMENT_EDIT = "assessment:edit"
     PLAN_EDIT = "plan:edit"
     DATA_LOAD = "data:load"
@@ -37,10 +40,16 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
 
 
-# Anonymous visitors read the published evidence and nothing else.
-ANONYMOUS_PERMISSIONS: frozenset[Permission] = frozenset({Permission.EVIDENCE_READ})
+# Anonymous visitors read the published evidence and the published good practices.
+ANONYMOUS_PERMISSIONS: frozenset[Permission] = frozenset(
+    {Permission.EVIDENCE_READ, Permission.PRACTICE_READ}
+)
 
-_MEMBER = ANONYMOUS_PERMISSIONS | {Permission.ACCOUNT_MANAGE, Permission.ORGANISATION_READ}
+_MEMBER = ANONYMOUS_PERMISSIONS | {
+    Permission.ACCOUNT_MANAGE,
+    Permission.ORGANISATION_READ,
+    Permission.PRACTICE_COMMENT,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MEMBER: frozenset(_MEMBER),
@@ -57,6 +66,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ANALYSIS_EXPORT,
             Permission.ASSESSMENT_EDIT,
             Permission.PRACTICE_PROPOSE,
+            Permission.PRACTICE_VALIDATE,
         }
     ),
     Role.ADMIN: frozenset(Permission),
