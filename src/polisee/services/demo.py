@@ -13,7 +13,14 @@ from polisee.services.data import LoadSummary, load_statistics
 from polisee.sources.fetch import file_sha256
 from polisee.statsdb import StatsStore
 
-__all__ = ["DEMO_ADMIN_EMAIL", "DEMO_DATASETS", "DemoDataset", "ensure_demo_admin", "load_demo"]
+__all__ = [
+    "DEMO_ADMIN_EMAIL",
+    "DEMO_DATASETS",
+    "DemoDataset",
+    "ensure_demo_admin",
+    "load_demo",
+    "load_demo_records",
+]
 
 
 @dataclass(frozen=True)
@@ -122,3 +129,18 @@ def ensure_demo_admin(session: Session) -> str | None:
         session, user_id=user.id, organisation_id=organisation.id, role="admin", actor=CLI_ACTOR
     )
     return password
+
+
+def load_demo_records(session: Session) -> int:
+    """Add the demo records (good practices, published by the demo administrator) that are
+    not there yet; returns how many practices were added. Call after :func:`ensure_demo_admin`;
+    a platform whose users came first (no demo administrator) gets no demo practices.
+    """
+    from polisee.services import accounts
+    from polisee.services.practices import load_demo_practices
+
+    try:
+        accounts.find_user(session, DEMO_ADMIN_EMAIL)
+    except NotFound:
+        return 0
+    return load_demo_practices(session, validator_email=DEMO_ADMIN_EMAIL)
