@@ -25,7 +25,11 @@ def make_principal(db: Session, name: str, role: str) -> Principal:
     if org is None:
         org = accounts.create_organisation(db, name="Test Agency", kind="agency", actor=CLI_ACTOR)
     user = accounts.create_user(
-        db, email=f"{name}@example.eu", display_name=name.title(), password=PASSWORD, actor=CLI_ACTOR
+        db,
+        email=f"{name}@example.eu",
+        display_name=name.title(),
+        password=PASSWORD,
+        actor=CLI_ACTOR,
     )
     accounts.grant_role(db, user_id=user.id, organisation_id=org.id, role=role, actor=CLI_ACTOR)
     return Principal(
@@ -50,9 +54,7 @@ def practice_input(**changes: Any) -> pr.PracticeInput:
     return pr.PracticeInput(**values)
 
 
-def published_practice(
-    db: Session, author: Principal, validator: Principal, **changes: Any
-) -> int:
+def published_practice(db: Session, author: Principal, validator: Principal, **changes: Any) -> int:
     """A practice by ``author`` taken through the whole validation; returns its id."""
     practice = pr.create_practice(db, practice_input(**changes), author)
     pr.submit_practice(db, practice.id, author)

@@ -154,7 +154,9 @@ def test_facets_count_each_facet_given_the_others(db: Session, corpus: dict[str,
 
 def test_scopes(db: Session, corpus: dict[str, Any]) -> None:
     author, validator = corpus["author"], corpus["validator"]
-    assert "Secret accreditation draft" in _titles(_search(db, "secret", principal=author, scope="mine"))
+    assert "Secret accreditation draft" in _titles(
+        _search(db, "secret", principal=author, scope="mine")
+    )
     assert _titles(_search(db, "secret", principal=validator)) == []
     assert _titles(_search(db, "", principal=validator, scope="review")) == []
     pr.submit_practice(db, corpus["draft"], author)
@@ -168,11 +170,11 @@ def test_scopes(db: Session, corpus: dict[str, Any]) -> None:
 
 def test_the_index_follows_edits(db: Session, corpus: dict[str, Any]) -> None:
     author = corpus["author"]
-    pr.update_practice(
-        db, corpus["draft"], practice_input(title="Renamed foresight draft"), author
-    )
+    pr.update_practice(db, corpus["draft"], practice_input(title="Renamed foresight draft"), author)
     db.commit()
-    assert _titles(_search(db, "foresight", principal=author, scope="mine")) == ["Renamed foresight draft"]
+    assert _titles(_search(db, "foresight", principal=author, scope="mine")) == [
+        "Renamed foresight draft"
+    ]
     assert _titles(_search(db, "secret", principal=author, scope="mine")) == []
 
 
@@ -220,7 +222,9 @@ def test_semantic_mode_ranks_by_cosine_and_stores_embeddings(
     assert not fallback.semantic_available
 
 
-def test_embeddings_are_recomputed_when_the_text_changes(db: Session, corpus: dict[str, Any]) -> None:
+def test_embeddings_are_recomputed_when_the_text_changes(
+    db: Session, corpus: dict[str, Any]
+) -> None:
     encoder = AxisEncoder()
     practices = list(db.scalars(select(Practice).where(Practice.id == corpus["ids"]["export"])))
     first = pr.ensure_embeddings(db, encoder, practices)[corpus["ids"]["export"]]
@@ -239,6 +243,8 @@ def test_real_model_finds_practices_by_meaning(db: Session, corpus: dict[str, An
     assert encoder is not None
     vectors = encoder.encode(["cluster", "accreditation"])
     assert vectors.shape == (2, 384)
-    result = _search(db, "certifying the quality of cluster managers", mode="semantic", encoder=encoder)
+    result = _search(
+        db, "certifying the quality of cluster managers", mode="semantic", encoder=encoder
+    )
     assert result.mode == "semantic"
     assert _titles(result)[0] == "Cluster accreditation scheme"

@@ -21,14 +21,23 @@ from polisee.services import practices as pr
 
 def _events(db: Session, practice_id: int) -> list[tuple[str | None, str, str]]:
     rows = db.scalars(
-        select(PracticeEvent).where(PracticeEvent.practice_id == practice_id).order_by(PracticeEvent.id)
+        select(PracticeEvent)
+        .where(PracticeEvent.practice_id == practice_id)
+        .order_by(PracticeEvent.id)
     )
-    return [(e.from_state.value if e.from_state else None, e.to_state.value, e.actor_label) for e in rows]
+    return [
+        (e.from_state.value if e.from_state else None, e.to_state.value, e.actor_label)
+        for e in rows
+    ]
 
 
 def _notified(db: Session, user_id: int | None) -> list[str]:
     return list(
-        db.scalars(select(Notification.kind).where(Notification.user_id == user_id).order_by(Notification.id))
+        db.scalars(
+            select(Notification.kind)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.id)
+        )
     )
 
 
@@ -88,7 +97,9 @@ def test_rejection_needs_a_reason_and_allows_a_new_submission(db: Session) -> No
     assert practice.state is PracticeState.REJECTED
     assert practice.rejection_reason == "No source link for the figures."
     assert _notified(db, author.user_id) == ["practice.rejected"]
-    note = db.scalars(select(Notification.params).where(Notification.user_id == author.user_id)).one()
+    note = db.scalars(
+        select(Notification.params).where(Notification.user_id == author.user_id)
+    ).one()
     assert note["reason"] == "No source link for the figures."
     # The author may correct and resubmit.
     pr.update_practice(db, practice.id, practice_input(summary="Now with a source."), author)
