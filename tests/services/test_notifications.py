@@ -15,7 +15,8 @@ from polisee.services import notifications
 def test_notify_count_and_read(db: Session) -> None:
     ana = make_principal(db, "ana", "member")
     bea = make_principal(db, "bea", "member")
-    assert ana.user_id is not None and bea.user_id is not None
+    assert ana.user_id is not None
+    assert bea.user_id is not None
     made = notifications.notify(
         db,
         [ana.user_id, ana.user_id, bea.user_id],

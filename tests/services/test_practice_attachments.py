@@ -71,7 +71,8 @@ def test_allowed_files_are_stored_under_a_random_name(
     assert attachment.content_type == content_type
     assert attachment.size_bytes == len(content)
     assert attachment.sha256 == hashlib.sha256(content).hexdigest()
-    assert attachment.stored_name != name and len(attachment.stored_name) == 32
+    assert attachment.stored_name != name
+    assert len(attachment.stored_name) == 32
     assert [p.name for p in uploads.iterdir()] == [attachment.stored_name]
     assert (uploads / attachment.stored_name).read_bytes() == content
     found = pr.attachment_file(db, practice_id, attachment.id, upload_dir=uploads, principal=author)

@@ -24,7 +24,8 @@ def test_demo_file_is_complete_and_sourced() -> None:
         assert {r[:2] for r in item.regions} <= COUNTRIES, item.title
         # Figures are only quoted with a source; free text never states budgets by itself.
         for figure in item.result_figures:
-            assert figure["label"] and figure["value"] is not None
+            assert figure["label"]
+            assert figure["value"] is not None
     countries = {r[:2] for i in items for r in i.regions}
     assert len(countries - {"EU"}) >= 9
 

@@ -108,7 +108,8 @@ def test_recommendations_rank_by_theme_words_and_region(
     local, far = found.items
     assert (local.parts.theme, local.parts.region, local.parts.semantic) == (1.0, 1.0, None)
     assert (far.parts.theme, far.parts.region) == (1.0, 0.0)
-    assert 0 < far.parts.criterion <= 1 and 0 < local.parts.criterion <= 1
+    assert 0 < far.parts.criterion <= 1
+    assert 0 < local.parts.criterion <= 1
     assert max(local.parts.criterion, far.parts.criterion) == 1.0
     assert local.score == pytest.approx(pr.combine(local.parts))
     # A peer region lifts the distant practice's region part.
@@ -146,5 +147,6 @@ def test_semantic_part_when_an_encoder_is_given(db: Session, practices: dict[str
     assert found.mode == "semantic"
     top = found.items[0]
     assert top.practice_id == practices["unrelated"]
-    assert top.parts.semantic is not None and top.parts.semantic > 0.9
+    assert top.parts.semantic is not None
+    assert top.parts.semantic > 0.9
     assert top.score == pytest.approx(pr.combine(top.parts))

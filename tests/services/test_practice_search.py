@@ -95,7 +95,8 @@ def test_ranking_puts_title_matches_first(db: Session, corpus: dict[str, Any]) -
     assert _titles(result) == ["Cluster accreditation scheme", "Regional innovation vouchers"]
     assert result.mode == "fulltext"
     first, second = result.hits
-    assert first.relevance is not None and second.relevance is not None
+    assert first.relevance is not None
+    assert second.relevance is not None
     assert first.relevance > second.relevance > 0
     assert first.relevance_share == 1.0
     assert 0 < (second.relevance_share or 0) < 1

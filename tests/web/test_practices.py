@@ -116,10 +116,12 @@ def test_htmx_filtering_returns_only_the_results(
     soup = BeautifulSoup(fragment, "html.parser")
     assert [a.get_text(strip=True) for a in soup.select("article.hit h2 a")] == ["Export missions"]
     checked = soup.select_one("input[name=country][value=SI]")
-    assert checked is not None and checked.has_attr("checked")
+    assert checked is not None
+    assert checked.has_attr("checked")
     # The other country stays offered with its count.
     other = soup.select_one("input[name=country][value=AT]")
-    assert other is not None and not other.has_attr("checked")
+    assert other is not None
+    assert not other.has_attr("checked")
     assert "(1)" in other.parent.get_text()  # type: ignore[union-attr]
 
 
@@ -275,7 +277,8 @@ def test_comments_notify_the_author_and_the_bell_counts(
     assert response.headers["location"].startswith(f"/practices/{practice_id}#comment-")
     page = _soup(client.get(f"/practices/{practice_id}"))
     comment = page.select_one("article.comment .text")
-    assert comment is not None and comment.get_text() == "<b>How</b> were vouchers priced?"
+    assert comment is not None
+    assert comment.get_text() == "<b>How</b> were vouchers priced?"
     login(client, people["cluster_manager"])
     bell = BeautifulSoup(client.get("/notifications/count").text, "html.parser")
     # Reviewed, published, and the question.

@@ -1,6 +1,10 @@
 """The good-practice repository: search with facets, the record, writing, validation,
 attachments, comments and recommendations for an assessment's weak criteria.
 
+On the search page the search box sits outside the htmx form (tied to it with ``form=``), so
+its ``change`` on blur cannot race a facet click: the form reacts to facet and mode changes,
+the box to typing.
+
 Uploads are the one place that accepts a body larger than the app-wide limit: the route is
 added by :func:`install_practices` with its own limit, derived from the upload setting.
 """
