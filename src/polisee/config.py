@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     database_url: str = ""
     max_input_bytes: int = 1 << 30
+    max_upload_bytes: int = 5 * 1024 * 1024
     secret_key: str = ""
 
     @model_validator(mode="after")
@@ -42,6 +43,11 @@ class Settings(BaseSettings):
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'records.sqlite3'}"
         return self
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where uploaded attachments are kept, under random names."""
+        return self.var_dir / "uploads"
 
     @property
     def stats_path(self) -> Path:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from polisee.records.base import Base
 from polisee.records.db import make_engine
 from polisee.records.migrate import MIGRATIONS_DIR, current, downgrade, head, upgrade
+from polisee.records.models import include_name
 
 
 def test_upgrade_downgrade_upgrade_round_trip(database_url: str) -> None:
@@ -26,7 +27,10 @@ def test_upgrade_downgrade_upgrade_round_trip(database_url: str) -> None:
 def test_migrations_match_the_models(database_url: str) -> None:
     engine = make_engine(database_url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # The full-text index tables and indexes are created by migrations but not mapped.
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         assert compare_metadata(context, Base.metadata) == []
     engine.dispose()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,12 @@ from tests.web.conftest import ROLES, form_token
 
 from polisee.records.accounts import Organisation, User
 from polisee.records.base import Base
-from polisee.records.db import make_engine, make_session_factory
+from polisee.records.db import make_engine, make_session_factory, transaction
+from polisee.services import accounts, notifications
+from polisee.services import practices as pr
+from polisee.services.audit import CLI_ACTOR
+from polisee.services.permissions import Role, permissions_for
+from polisee.services.sessions import Principal
 from polisee.web.security import PUBLIC_ROUTES, iter_routes, route_permission
 
 Login = Callable[[TestClient, str], None]
@@ -22,6 +28,12 @@ SIGNED_IN = frozenset(ROLES)
 ADMIN = frozenset({"admin"})
 EDITORS = frozenset({"policy_maker", "analyst", "admin"})
 EVERYONE = SIGNED_IN | {"anonymous"}
+PROPOSERS = frozenset({"cluster_manager", "policy_maker", "analyst", "admin"})
+VALIDATORS = frozenset({"analyst", "admin"})
+# Object-level rules: the practices and the notification below belong to a user who is
+# none of the roles tested, so every role is refused (403) and nothing changes.
+NOBODY: frozenset[str] = frozenset()
+PDF = ("report.pdf", b"%PDF-1.4 matrix", "application/pdf")
 
 
 def test_every_route_declares_a_permission_or_is_public(app: FastAPI) -> None:
@@ -182,10 +194,153 @@ ASSESSMENTS = [
 ]
 
 
+def _practice_ids(url: str, uploads: Any) -> dict[str, int]:
+    """A published practice with a file, a draft, a submitted practice and a notification,
+    all belonging to an author outside the tested roles."""
+    with transaction(url) as db:
+        org = db.scalars(select(Organisation.id)).first()
+        assert org is not None
+        user = accounts.create_user(
+            db, email="author@example.eu", display_name="Author", password="x" * 12, actor=CLI_ACTOR
+        )
+        accounts.grant_role(
+            db, user_id=user.id, organisation_id=org, role="cluster_manager", actor=CLI_ACTOR
+        )
+        author = Principal(
+            user_id=user.id, email=user.email, permissions=permissions_for([Role.CLUSTER_MANAGER])
+        )
+        validator = Principal(user_id=None, email="cli", permissions=permissions_for([Role.ADMIN]))
+        values = pr.PracticeInput(
+            title="Matrix practice",
+            summary="Cluster vouchers.",
+            instrument="voucher",
+            themes=("innovation",),
+            regions=("HU21",),
+        )
+        published = pr.create_practice(db, values, author)
+        attachment = pr.add_attachment(
+            db,
+            published.id,
+            filename="report.pdf",
+            stream=io.BytesIO(PDF[1]),
+            upload_dir=uploads,
+            max_bytes=1024,
+            principal=author,
+        )
+        pr.submit_practice(db, published.id, author)
+        pr.decide(db, published.id, "review", validator)
+        pr.decide(db, published.id, "publish", validator)
+        draft = pr.create_practice(db, values, author)
+        submitted = pr.create_practice(db, values, author)
+        pr.submit_practice(db, submitted.id, author)
+        [note] = notifications.notify(db, [user.id], kind="test", text_key="Test")
+        return {
+            "published": published.id,
+            "attachment": attachment.id,
+            "draft": draft.id,
+            "submitted": submitted.id,
+            "notification": note.id,
+        }
+
+
+_DUMMY = {"published": 1, "attachment": 1, "draft": 1, "submitted": 1, "notification": 1}
+
+
+# (method, route path, concrete path, form, roles allowed, status when allowed)
+def _practice_cases(
+    ids: dict[str, int],
+) -> list[tuple[str, str, str, dict[str, Any] | None, frozenset[str], int]]:
+    pub, draft, sub = ids["published"], ids["draft"], ids["submitted"]
+    new = {
+        "title": "New practice",
+        "summary": "s",
+        "instrument": "voucher",
+        "themes": "innovation",
+        "regions": "HU21",
+    }
+    return [
+        ("GET", "/practices", "/practices", None, EVERYONE, 200),
+        (
+            "GET",
+            "/practices/recommendations",
+            "/practices/recommendations?criterion=vouchers&region=HU21",
+            None,
+            EVERYONE,
+            200,
+        ),
+        ("GET", "/practices/new", "/practices/new", None, PROPOSERS, 200),
+        ("POST", "/practices", "/practices", new, PROPOSERS, 303),
+        ("GET", "/practices/{practice_id}", f"/practices/{pub}", None, EVERYONE, 200),
+        ("GET", "/practices/{practice_id}/edit", f"/practices/{draft}/edit", None, NOBODY, 200),
+        ("POST", "/practices/{practice_id}", f"/practices/{draft}", new, NOBODY, 303),
+        (
+            "POST",
+            "/practices/{practice_id}/submissions",
+            f"/practices/{draft}/submissions",
+            {},
+            NOBODY,
+            303,
+        ),
+        (
+            "POST",
+            "/practices/{practice_id}/reviews",
+            f"/practices/{sub}/reviews",
+            {"decision": "reject", "note": "no source"},
+            VALIDATORS,
+            303,
+        ),
+        (
+            "POST",
+            "/practices/{practice_id}/comments",
+            f"/practices/{pub}/comments",
+            {"body": "A question"},
+            SIGNED_IN,
+            303,
+        ),
+        (
+            "POST",
+            "/practices/{practice_id}/attachments",
+            f"/practices/{draft}/attachments",
+            {"file": PDF},
+            NOBODY,
+            303,
+        ),
+        (
+            "GET",
+            "/practices/{practice_id}/attachments/{attachment_id}",
+            f"/practices/{pub}/attachments/{ids['attachment']}",
+            None,
+            EVERYONE,
+            200,
+        ),
+        ("GET", "/notifications", "/notifications", None, SIGNED_IN, 200),
+        ("GET", "/notifications/count", "/notifications/count", None, SIGNED_IN, 200),
+        (
+            "POST",
+            "/notifications/{notification_id}/read",
+            f"/notifications/{ids['notification']}/read",
+            {},
+            NOBODY,
+            303,
+        ),
+        ("POST", "/notifications/read", "/notifications/read", {}, SIGNED_IN, 303),
+        ("GET", "/api/v1/practices", "/api/v1/practices?q=vouchers", None, EVERYONE, 200),
+        (
+            "GET",
+            "/api/v1/practices/recommendations",
+            "/api/v1/practices/recommendations?region=HU21&criterion=vouchers",
+            None,
+            EVERYONE,
+            200,
+        ),
+        ("GET", "/api/v1/practices/{practice_id}", f"/api/v1/practices/{draft}", None, NOBODY, 200),
+    ]
+
+
 # (method, path, form, roles allowed, status when allowed); logout last: it ends the session.
 def _cases(
-    org: int, user: int
-) -> list[tuple[str, str, dict[str, str] | None, frozenset[str], int]]:
+    org: int, user: int, practice_ids: dict[str, int] = _DUMMY
+) -> list[tuple[str, str, dict[str, Any] | None, frozenset[str], int]]:
     return [
         ("GET", "/", None, EVERYONE, 200),
         ("GET", "/account/password", None, SIGNED_IN, 200),
@@ -217,6 +372,10 @@ def _cases(
         ("GET", "/api/v1/users", None, ADMIN, 200),
         *(("GET", path, None, EVERYONE, status) for _, path, status in EVIDENCE),
         *((m, path, form, allowed, status) for m, _, path, form, allowed, status in ASSESSMENTS),
+        *(
+            (m, path, form, allowed, status)
+            for m, _, path, form, allowed, status in _practice_cases(practice_ids)
+        ),
         ("POST", "/logout", {}, SIGNED_IN, 303),
     ]
 
@@ -228,26 +387,34 @@ def test_matrix_covers_every_guarded_route(app: FastAPI) -> None:
         if isinstance(route, Route) and not isinstance(route, Mount) and route_permission(route)
         for method in (route.methods or set()) - {"HEAD"}
     }
-    template = {path: route for route, path, _ in EVIDENCE} | {
-        path: route for _, route, path, *_ in ASSESSMENTS
-    }
+    template = {path: route for route, path, _ in EVIDENCE}
+    template |= {path: route for _, route, path, *_ in ASSESSMENTS}
+    template |= {path: route for _, route, path, *_ in _practice_cases(_DUMMY)}
     covered = {(m, template.get(p, p.replace("/1/", "/{user_id}/"))) for m, p, *_ in _cases(1, 1)}
     assert guarded == covered
 
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES], ids=["anonymous", *ROLES])
 def test_denial_matrix(
-    client: TestClient, people: dict[str, str], database_url: str, login: Login, role: str
+    app: FastAPI,
+    client: TestClient,
+    people: dict[str, str],
+    database_url: str,
+    login: Login,
+    role: str,
 ) -> None:
     if role != "anonymous":
         login(client, people[role])
     org, user = _ids(database_url)
+    practice_ids = _practice_ids(database_url, app.state.uploads_dir)
     token = form_token(client, "/login")
     failures = []
-    for method, path, form, allowed, ok_status in _cases(org, user):
+    for method, path, form, allowed, ok_status in _cases(org, user, practice_ids):
         before = _snapshot(database_url) if method != "GET" else None
-        data = None if form is None else {**form, "csrf_token": token}
-        response = client.request(method, path, data=data, follow_redirects=False)
+        fields = {k: v for k, v in (form or {}).items() if not isinstance(v, tuple)}
+        files = {k: v for k, v in (form or {}).items() if isinstance(v, tuple)} or None
+        data = None if form is None else {**fields, "csrf_token": token}
+        response = client.request(method, path, data=data, files=files, follow_redirects=False)
         if role in allowed:
             expected = ok_status
         elif role == "anonymous" and not path.startswith("/api/"):

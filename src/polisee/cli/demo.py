@@ -98,7 +98,10 @@ def demo(
     )
     upgrade(settings.database_url)
     with transaction(settings.database_url) as session:
-        password = load_demo_records(session)
+        records = load_demo_records(session)
+    password = records.password
+    if records.practices:
+        out.print(f"{records.practices} demo good practices published (marked [demo]).")
     if password is not None:
         out.print(
             f"[bold]Administrator account[/bold] {DEMO_ADMIN_EMAIL} with password [bold]{password}[/bold] "

@@ -25,9 +25,12 @@ class Permission(StrEnum):
     ACCOUNT_MANAGE = "account:manage"
     ORGANISATION_READ = "organisation:read"
     CLUSTER_EDIT = "cluster:edit"
+    PRACTICE_READ = "practice:read"
     PRACTICE_PROPOSE = "practice:propose"
     ASSESSMENT_READ = "assessment:read"
     ASSESSMENT_ANSWER = "assessment:answer"
+    PRACTICE_VALIDATE = "practice:validate"
+    PRACTICE_COMMENT = "practice:comment"
     ASSESSMENT_EDIT = "assessment:edit"
     FRAMEWORK_EDIT = "framework:edit"
     PLAN_EDIT = "plan:edit"
@@ -40,8 +43,10 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
 
 
-# Anonymous visitors read the published evidence and nothing else.
-ANONYMOUS_PERMISSIONS: frozenset[Permission] = frozenset({Permission.EVIDENCE_READ})
+# Anonymous visitors read the published evidence and the published good practices.
+ANONYMOUS_PERMISSIONS: frozenset[Permission] = frozenset(
+    {Permission.EVIDENCE_READ, Permission.PRACTICE_READ}
+)
 
 # Every signed-in user may see assessments open to them and answer or review where invited;
 # which assessments those are is decided per object by the assessment service.
@@ -50,6 +55,7 @@ _MEMBER = ANONYMOUS_PERMISSIONS | {
     Permission.ORGANISATION_READ,
     Permission.ASSESSMENT_READ,
     Permission.ASSESSMENT_ANSWER,
+    Permission.PRACTICE_COMMENT,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -67,6 +73,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ANALYSIS_EXPORT,
             Permission.ASSESSMENT_EDIT,
             Permission.PRACTICE_PROPOSE,
+            Permission.PRACTICE_VALIDATE,
         }
     ),
     Role.ADMIN: frozenset(Permission),

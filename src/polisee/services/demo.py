@@ -18,6 +18,7 @@ __all__ = [
     "DEMO_ADMIN_EMAIL",
     "DEMO_DATASETS",
     "DemoDataset",
+    "DemoRecords",
     "ensure_demo_admin",
     "load_demo",
     "load_demo_records",
@@ -132,9 +133,27 @@ def ensure_demo_admin(session: Session) -> str | None:
     return password
 
 
-def load_demo_records(session: Session) -> str | None:
-    """The demo's records: the administrator (see :func:`ensure_demo_admin`, whose password
-    is returned) and the demo self-assessments, each created only once."""
+@dataclass
+class DemoRecords:
+    """What :func:`load_demo_records` did: the administrator's password (shown once; None
+    when users existed already) and how many demo good practices it published."""
+
+    password: str | None
+    practices: int
+
+
+def load_demo_records(session: Session) -> DemoRecords:
+    """The demo's records, each created only once: the administrator (see
+    :func:`ensure_demo_admin`), the demo self-assessments and the demo good practices
+    (published by the demo administrator; a platform whose users came first, without that
+    administrator, gets none)."""
+    from polisee.services import accounts
+    from polisee.services.practices import load_demo_practices
+
     password = ensure_demo_admin(session)
     load_demo_assessments(session)
-    return password
+    try:
+        accounts.find_user(session, DEMO_ADMIN_EMAIL)
+    except NotFound:
+        return DemoRecords(password, 0)
+    return DemoRecords(password, load_demo_practices(session, validator_email=DEMO_ADMIN_EMAIL))

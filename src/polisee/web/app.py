@@ -19,12 +19,15 @@ from polisee.web.evidence_app import install_evidence
 from polisee.web.routes import (
     admin,
     api,
+    api_practices,
     assessment_results,
     assessments,
     auth,
     frameworks,
     home,
+    notifications,
 )
+from polisee.web.routes.practices import install_practices
 from polisee.web.security import SecurityHeadersMiddleware, verify_csrf
 
 __all__ = ["MAX_REQUEST_BYTES", "app_from_environment", "create_app"]
@@ -79,8 +82,19 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
     app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (home, auth, admin, api, assessments, assessment_results, frameworks):
+    for module in (
+        home,
+        auth,
+        admin,
+        api,
+        assessments,
+        assessment_results,
+        frameworks,
+        api_practices,
+        notifications,
+    ):
         app.include_router(module.router)
+    install_practices(app, settings)
     install_evidence(app, settings)
     return app
 

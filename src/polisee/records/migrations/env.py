@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-import polisee.records.models  # noqa: F401  (registers every table on the metadata)
+import polisee.records.models  # registers every table on the metadata
 from polisee.records.base import Base
 
 
@@ -18,6 +18,7 @@ def run_migrations() -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=polisee.records.models.include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
