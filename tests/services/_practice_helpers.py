@@ -46,7 +46,7 @@ def practice_input(**changes: Any) -> pr.PracticeInput:
         "title": "Cluster accreditation scheme",
         "summary": "Clusters are accredited by an independent body.",
         "instrument": "accreditation",
-        "themes": ("cluster_development",),
+        "themes": ("smart_specialisation",),
         "regions": ("HU",),
         "period_start": 2008,
     }

@@ -62,7 +62,7 @@ def practices(db: Session) -> dict[str, int]:
             title="Cluster management training",
             summary="Courses for cluster managers on strategy and services.",
             instrument="training",
-            themes=("skills", "cluster_development"),
+            themes=("skills_jobs", "smart_specialisation"),
             regions=("HU21",),
         ),
         "far": published_practice(
@@ -72,7 +72,7 @@ def practices(db: Session) -> dict[str, int]:
             title="Cluster management excellence training",
             summary="Benchmarking and training of cluster management teams.",
             instrument="training",
-            themes=("skills",),
+            themes=("skills_jobs",),
             regions=("SI",),
         ),
         "unrelated": published_practice(
@@ -82,7 +82,7 @@ def practices(db: Session) -> dict[str, int]:
             title="Broadband for rural schools",
             summary="Fibre connections for village schools.",
             instrument="infrastructure",
-            themes=("governance",),
+            themes=("sustainability",),
             regions=("HU21",),
         ),
     }
@@ -92,7 +92,7 @@ def test_recommendations_rank_by_theme_words_and_region(
     db: Session, practices: dict[str, int]
 ) -> None:
     gap = pr.Gap(
-        theme_key="skills",
+        theme_key="skills_jobs",
         criterion_key="skills.cluster_managers",
         criterion_title="Training of cluster managers",
         guiding_text="Is there a programme that trains cluster management teams?",
@@ -121,8 +121,8 @@ def test_recommendations_rank_by_theme_words_and_region(
 
 def test_limit_and_several_gaps(db: Session, practices: dict[str, int]) -> None:
     gaps = [
-        pr.Gap("skills", "a", "Training of cluster managers"),
-        pr.Gap("governance", "b", "Digital infrastructure for schools"),
+        pr.Gap("skills_jobs", "a", "Training of cluster managers"),
+        pr.Gap("sustainability", "b", "Digital infrastructure for schools"),
     ]
     first, second = pr.recommend_practices(db, gaps, region_code="HU21", limit_per_gap=1)
     assert [r.practice_id for r in first.items] == [practices["local"]]
@@ -142,7 +142,7 @@ class AxisEncoder:
 
 
 def test_semantic_part_when_an_encoder_is_given(db: Session, practices: dict[str, int]) -> None:
-    gap = pr.Gap("finance", "c", "Connecting schools with fibre")
+    gap = pr.Gap("financing", "c", "Connecting schools with fibre")
     [found] = pr.recommend_practices(db, [gap], region_code="HU21", encoder=AxisEncoder())
     assert found.mode == "semantic"
     top = found.items[0]

@@ -34,7 +34,7 @@ def corpus(db: Session) -> dict[str, Any]:
             validator,
             title="Cluster accreditation scheme",
             summary="Accreditation of cluster management by an independent body.",
-            themes=("cluster_development", "monitoring"),
+            themes=("smart_specialisation", "sustainability"),
             regions=("HU",),
             period_start=2008,
             period_end=2014,
@@ -62,7 +62,7 @@ def corpus(db: Session) -> dict[str, Any]:
             title="Pólus export network",
             summary="Joint trade missions of cluster members to new markets.",
             instrument="network_programme",
-            themes=("internationalisation", "cluster_development"),
+            themes=("internationalisation", "smart_specialisation"),
             regions=("SI",),
             period_start=2001,
             period_end=2005,
@@ -136,18 +136,18 @@ def test_query_syntax_on_both_databases(
 
 
 def test_facets_count_each_facet_given_the_others(db: Session, corpus: dict[str, Any]) -> None:
-    result = _search(db, "", {"theme": ["cluster_development"]})
+    result = _search(db, "", {"theme": ["smart_specialisation"]})
     assert result.mode == "all"
     assert set(_titles(result)) == {"Cluster accreditation scheme", "Pólus export network"}
     themes = {f.value: (f.count, f.selected) for f in result.facets["theme"]}
     # The theme facet ignores its own choice, so the alternatives stay visible.
-    assert themes["cluster_development"] == (2, True)
+    assert themes["smart_specialisation"] == (2, True)
     assert themes["innovation"] == (1, False)
     countries = {f.value: f.count for f in result.facets["country"]}
     assert countries == {"HU": 1, "SI": 1}
     periods = {f.value: f.count for f in result.facets["period"]}
     assert periods == {"2000": 2, "2010": 1}
-    both = _search(db, "", {"theme": ["cluster_development"], "country": ["SI", "AT"]})
+    both = _search(db, "", {"theme": ["smart_specialisation"], "country": ["SI", "AT"]})
     assert _titles(both) == ["Pólus export network"]
     by_period = _search(db, "", {"period": ["2020"]})
     assert _titles(by_period) == ["Regional innovation vouchers"]

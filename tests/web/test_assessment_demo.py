@@ -17,7 +17,7 @@ from tests.web.test_evidence_pages import evidence_app
 
 from polisee.records.assessments import Assessment
 from polisee.records.db import transaction
-from polisee.services.demo import load_demo_records
+from polisee.services.demo import DemoRecords, load_demo_records
 
 pytestmark = pytest.mark.slow
 
@@ -29,10 +29,10 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     application = evidence_app(var_dir, records)
     url = f"sqlite:///{records}"
     with transaction(url) as db:
-        assert load_demo_records(db) is not None  # the administrator's password, once
+        assert load_demo_records(db).password is not None  # the administrator's, once
         person(db, "visitor@example.eu", role="member", organisation="Visitors")
     with transaction(url) as db:
-        assert load_demo_records(db) is None  # nothing twice
+        assert load_demo_records(db) == DemoRecords(password=None, practices=0)  # nothing twice
         assert db.scalar(select(func.count()).select_from(Assessment)) == 3
         application.state.demo_ids = {
             (a.region_code, a.round_year): a.id for a in db.scalars(select(Assessment))

@@ -21,7 +21,7 @@ FORM = {
     "title": "Innovation vouchers for cluster SMEs",
     "summary": "Small firms in the cluster buy services from universities.\nSecond line.",
     "instrument": "voucher",
-    "themes": ["innovation", "skills"],
+    "themes": ["innovation", "skills_jobs"],
     "regions": "HU21, at",
     "period_start": "2016",
     "links": "Programme page | https://example.eu/vouchers",
@@ -311,7 +311,7 @@ def test_hungarian_pages(client: TestClient, people: dict[str, str], login: Logi
     record = _soup(client.get(f"/practices/{practice_id}", headers=headers))
     assert record.select_one(".tag.state-draft").get_text() == "piszkozat"  # type: ignore[union-attr]
     assert "Beküldés validálásra" in record.get_text()
-    assert "Kutatás, innováció és technológiatranszfer" in record.get_text()
+    assert "Innováció és K+F-vezérelt klaszterfejlesztés" in record.get_text()
     form = _soup(client.get("/practices/new", headers=headers))
     assert form.h1.get_text() == "Gyakorlat javaslása"  # type: ignore[union-attr]
     recommend = _soup(client.get("/practices/recommendations", headers=headers))

@@ -28,14 +28,15 @@ __all__ = [
 
 # Policy themes a practice addresses; gaps of an assessment name one of these keys.
 THEMES: dict[str, str] = {
-    "governance": "Governance and stakeholder involvement",
-    "cluster_development": "Cluster organisation development and excellence",
-    "innovation": "Research, innovation and technology transfer",
-    "internationalisation": "Internationalisation and cooperation",
-    "skills": "Skills and talent",
-    "finance": "Funding and access to finance",
-    "monitoring": "Monitoring and evaluation",
+    "innovation": "Innovation and R&D-driven cluster development",
+    "sustainability": "Sustainability and eco-innovation",
+    "internationalisation": "Internationalisation and international networks",
+    "financing": "Cluster financing",
+    "smart_specialisation": "Clusters and regional (smart) specialisation",
+    "skills_jobs": "New skills and job creation",
 }
+"""The platform's six themes, keyed as in the self-assessment framework, so that a weak
+criterion's theme selects the practices of the same theme."""
 INSTRUMENTS: dict[str, str] = {
     Instrument.GRANT_SCHEME: "Grant scheme",
     Instrument.VOUCHER: "Voucher",
