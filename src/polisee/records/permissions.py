@@ -35,20 +35,43 @@ class Permission(StrEnum):
     ROLES_GRANT = "roles:grant"
     ORGANISATIONS_MANAGE = "organisations:manage"
     AUDIT_READ = "audit:read"
+    CLUSTER_READ = "cluster:read"
+    CLUSTER_READ_ALL = "cluster:read_all"
+    STAGE_EVALUATE = "stage:evaluate"
+    LADDER_IMPORT = "ladder:import"
+    CALL_READ = "call:read"
+    CALL_MANAGE = "call:manage"
+    APPLICATION_EVALUATE = "application:evaluate"
 
 
 # Anonymous visitors read the published evidence and nothing else.
 ANONYMOUS_PERMISSIONS: frozenset[Permission] = frozenset({Permission.EVIDENCE_READ})
 
 _MEMBER = ANONYMOUS_PERMISSIONS | {Permission.ACCOUNT_MANAGE, Permission.ORGANISATION_READ}
+# Cluster financing: cluster managers read and edit their own cluster organisation and apply
+# to calls; the agency's policy makers run calls, its analysts evaluate; both read every
+# cluster organisation (object-level rules live in services.financing).
+_FINANCING = {
+    Permission.CLUSTER_READ,
+    Permission.STAGE_EVALUATE,
+    Permission.CALL_READ,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MEMBER: frozenset(_MEMBER),
     Role.CLUSTER_MANAGER: frozenset(
-        _MEMBER | {Permission.CLUSTER_EDIT, Permission.PRACTICE_PROPOSE}
+        _MEMBER | _FINANCING | {Permission.CLUSTER_EDIT, Permission.PRACTICE_PROPOSE}
     ),
     Role.POLICY_MAKER: frozenset(
-        _MEMBER | {Permission.ASSESSMENT_EDIT, Permission.PLAN_EDIT, Permission.PRACTICE_PROPOSE}
+        _MEMBER
+        | _FINANCING
+        | {
+            Permission.ASSESSMENT_EDIT,
+            Permission.PLAN_EDIT,
+            Permission.PRACTICE_PROPOSE,
+            Permission.CLUSTER_READ_ALL,
+            Permission.CALL_MANAGE,
+        }
     ),
     Role.ANALYST: frozenset(
         _MEMBER
@@ -57,7 +80,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ANALYSIS_EXPORT,
             Permission.ASSESSMENT_EDIT,
             Permission.PRACTICE_PROPOSE,
+            Permission.CLUSTER_READ_ALL,
+            Permission.APPLICATION_EVALUATE,
         }
+        | _FINANCING
     ),
     Role.ADMIN: frozenset(Permission),
 }
