@@ -1,0 +1,179 @@
+"""Stage evaluations in the records: run one, store it with its inputs, list, reproduce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from polisee.errors import NotFound, PermissionDenied
+from polisee.records.financing import LadderVersion, StageEvaluation
+from polisee.records.permissions import Permission
+from polisee.services.audit import record_change
+from polisee.services.clusters import Viewer, cluster_facts, get_cluster
+from polisee.services.financing._evaluate import Evaluation, evaluate
+from polisee.services.financing._facts import Award, OrganisationFacts
+from polisee.services.financing._ladders_db import (
+    get_ladder_version,
+    ladder_of,
+    latest_ladder,
+    latest_ladders,
+)
+
+__all__ = [
+    "StoredEvaluation",
+    "current_award",
+    "evaluate_cluster",
+    "get_evaluation",
+    "list_evaluations",
+    "reproduce_evaluation",
+    "stage_cards",
+]
+
+
+@dataclass(frozen=True)
+class StoredEvaluation:
+    """An evaluation with its record (None while it is only a preview)."""
+
+    evaluation: Evaluation
+    record: StageEvaluation | None
+    ladder_version: LadderVersion
+
+
+def current_award(session: Session, cluster_id: int, ladder_key: str, on: date) -> Award | None:
+    """The titled stage (one with a validity period) that the latest such stored evaluation
+    of this ladder (any version) on or before ``on`` awarded, if any."""
+    row = session.execute(
+        select(StageEvaluation)
+        .join(LadderVersion, LadderVersion.id == StageEvaluation.ladder_version_id)
+        .where(
+            StageEvaluation.cluster_id == cluster_id,
+            LadderVersion.key == ladder_key,
+            StageEvaluation.as_of <= on,
+            StageEvaluation.stage.is_not(None),
+            StageEvaluation.valid_until.is_not(None),
+        )
+        .order_by(StageEvaluation.as_of.desc(), StageEvaluation.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if row is None or row.stage is None:
+        return None
+    return Award(row.stage, row.as_of, row.valid_until, row.id)
+
+
+def _inputs(
+    facts: OrganisationFacts, award: Award | None, version: LadderVersion, as_of: date
+) -> dict[str, Any]:
+    return {
+        "as_of": as_of.isoformat(),
+        "ladder": {"key": version.key, "version": version.version, "sha256": version.sha256},
+        "organisation": facts.to_json(),
+        "previous_award": award.to_json() if award else None,
+    }
+
+
+def evaluate_cluster(
+    session: Session,
+    viewer: Viewer,
+    cluster_id: int,
+    ladder_key: str,
+    *,
+    as_of: date | None = None,
+    store: bool = True,
+) -> StoredEvaluation:
+    """Evaluate a cluster organisation on the newest version of a ladder.
+
+    Stored (with its inputs, the ladder version and the result) when ``store``; a preview
+    otherwise. The viewer must see the organisation; storing needs ``stage:evaluate``.
+    """
+    cluster = get_cluster(session, viewer, cluster_id)
+    if store and Permission.STAGE_EVALUATE not in viewer.permissions:
+        raise PermissionDenied("needs permission 'stage:evaluate'")
+    version = latest_ladder(session, ladder_key)
+    day = as_of or date.today()
+    facts = cluster_facts(session, cluster)
+    award = current_award(session, cluster.id, version.key, day)
+    result = evaluate(ladder_of(version), facts, day, previous_award=award)
+    record = None
+    if store:
+        record = StageEvaluation(
+            cluster_id=cluster.id,
+            ladder_version_id=version.id,
+            as_of=day,
+            stage=result.stage,
+            score=None if result.score is None else Decimal(str(result.score)),
+            valid_until=result.valid_until,
+            inputs=_inputs(facts, award, version, day),
+            result=result.to_json(),
+            created_by_id=viewer.user_id,
+        )
+        session.add(record)
+        session.flush()
+        record_change(
+            session,
+            viewer.actor,
+            "evaluation.create",
+            "stage_evaluation",
+            record.id,
+            after={
+                "cluster_id": cluster.id,
+                "ladder": version.key,
+                "ladder_version": version.version,
+                "as_of": day.isoformat(),
+                "stage": result.stage,
+                "score": result.score,
+            },
+        )
+    return StoredEvaluation(result, record, version)
+
+
+def list_evaluations(session: Session, viewer: Viewer, cluster_id: int) -> list[StoredEvaluation]:
+    """The stored evaluations of a cluster organisation, newest first."""
+    cluster = get_cluster(session, viewer, cluster_id)
+    rows = session.execute(
+        select(StageEvaluation, LadderVersion)
+        .join(LadderVersion, LadderVersion.id == StageEvaluation.ladder_version_id)
+        .where(StageEvaluation.cluster_id == cluster.id)
+        .order_by(StageEvaluation.as_of.desc(), StageEvaluation.id.desc())
+    ).all()
+    return [StoredEvaluation(Evaluation.from_json(r.result), r, v) for r, v in rows]
+
+
+def get_evaluation(
+    session: Session, viewer: Viewer, cluster_id: int, evaluation_id: int
+) -> StoredEvaluation:
+    """One stored evaluation of a cluster organisation."""
+    cluster = get_cluster(session, viewer, cluster_id)
+    record = session.get(StageEvaluation, evaluation_id)
+    if record is None or record.cluster_id != cluster.id:
+        raise NotFound(f"no evaluation {evaluation_id} of cluster organisation {cluster_id}")
+    version = get_ladder_version(session, record.ladder_version_id)
+    return StoredEvaluation(Evaluation.from_json(record.result), record, version)
+
+
+def reproduce_evaluation(session: Session, record: StageEvaluation) -> Evaluation:
+    """The evaluation recomputed from its stored inputs and ladder version alone (it must
+    equal the stored result: that is how a past decision is explained)."""
+    version = get_ladder_version(session, record.ladder_version_id)
+    inputs = record.inputs
+    award = Award.from_json(inputs["previous_award"]) if inputs.get("previous_award") else None
+    return evaluate(
+        ladder_of(version),
+        OrganisationFacts.from_json(inputs["organisation"]),
+        date.fromisoformat(inputs["as_of"]),
+        previous_award=award,
+    )
+
+
+def stage_cards(
+    session: Session, viewer: Viewer, cluster_id: int, *, as_of: date | None = None
+) -> list[StoredEvaluation]:
+    """A preview evaluation on the newest version of every ladder (nothing stored)."""
+    return [
+        evaluate_cluster(session, viewer, cluster_id, version.key, as_of=as_of, store=False)
+        for version in latest_ladders(session)
+    ]
