@@ -31,7 +31,6 @@ from polisee.records.clusters import (
 )
 from polisee.records.permissions import Permission, Role
 from polisee.services.audit import Actor, record_change, snapshot
-from polisee.services.financing._facts import MemberFacts, OrganisationFacts, ReportFacts
 
 __all__ = [
     "CLI_VIEWER",
@@ -40,7 +39,6 @@ __all__ = [
     "ClusterProfile",
     "Viewer",
     "add_member",
-    "cluster_facts",
     "create_cluster",
     "get_cluster",
     "list_changes",
@@ -295,36 +293,6 @@ def reports_of(session: Session, cluster_id: int) -> list[AnnualReport]:
             .where(AnnualReport.cluster_id == cluster_id)
             .order_by(AnnualReport.year.desc())
         )
-    )
-
-
-def cluster_facts(session: Session, cluster: ClusterOrganisation) -> OrganisationFacts:
-    """The organisation's data as an evaluation reads it (members by date, reports by year)."""
-    members = sorted(members_of(session, cluster.id), key=lambda m: (m.joined_on, m.id))
-    return OrganisationFacts(
-        name=cluster.name,
-        country=cluster.country,
-        founded_year=cluster.founded_year,
-        management_fte=cluster.management_fte,
-        website=cluster.website,
-        members=tuple(
-            MemberFacts(m.name, m.member_type.value, m.country, m.employees, m.joined_on, m.left_on)
-            for m in members
-        ),
-        reports=tuple(
-            ReportFacts(
-                r.year,
-                r.members_turnover,
-                r.export_share,
-                r.rd_spending,
-                r.joint_projects,
-                r.patents,
-                r.events,
-                r.services,
-                r.staff_fte,
-            )
-            for r in sorted(reports_of(session, cluster.id), key=lambda r: r.year)
-        ),
     )
 
 

@@ -35,7 +35,9 @@ TERMS = CallTerms(
 )
 
 
-def cand(app: int, budget: int, *sheets: tuple[int, int], eligible: bool = True, minutes: int = 0) -> Candidate:
+def cand(
+    app: int, budget: int, *sheets: tuple[int, int], eligible: bool = True, minutes: int = 0
+) -> Candidate:
     return Candidate(
         application_id=app,
         label=f"Cluster {app}",
@@ -146,10 +148,22 @@ def test_scenarios_change_budget_and_weights_without_touching_the_call() -> None
             Scenario("impact first", D(100_000), {"quality": D(10), "impact": D(90)}),
         ],
     )
-    funded = {s.label: [(r.application_id, str(r.grant)) for r in res.funded()] for s, res in outcomes}
+    funded = {
+        s.label: [(r.application_id, str(r.grant)) for r in res.funded()] for s, res in outcomes
+    }
     assert funded["as published"] == [(1, "30000.00"), (3, "40000.00"), (2, "30000.00")]
-    assert funded["more money"] == [(1, "30000.00"), (3, "40000.00"), (2, "40000.00"), (4, "25000.00")]
-    assert funded["impact first"] == [(4, "25000.00"), (1, "30000.00"), (3, "40000.00"), (2, "5000.00")]
+    assert funded["more money"] == [
+        (1, "30000.00"),
+        (3, "40000.00"),
+        (2, "40000.00"),
+        (4, "25000.00"),
+    ]
+    assert funded["impact first"] == [
+        (4, "25000.00"),
+        (1, "30000.00"),
+        (3, "40000.00"),
+        (2, "5000.00"),
+    ]
     assert TERMS.budget == D(100_000)
 
 

@@ -30,7 +30,14 @@ HU = parse_ladder(builtin_ladder_text("hu_cluster_ladder"))
 EXCELLENCE = parse_ladder(builtin_ladder_text("management_excellence"))
 
 
-def member(kind: str, n: int, *, country: str = "HU", joined: date = date(2018, 1, 1), left: date | None = None) -> MemberFacts:
+def member(
+    kind: str,
+    n: int,
+    *,
+    country: str = "HU",
+    joined: date = date(2018, 1, 1),
+    left: date | None = None,
+) -> MemberFacts:
     return MemberFacts(f"{kind} {n}", kind, country, 50, joined, left)
 
 
@@ -167,15 +174,20 @@ def test_translated_phrases_use_the_catalogue() -> None:
         ngettext=lambda s, p, n: catalogue.get(s if n == 1 else p, p),
     )
     assert text == "exportarány: 18% a szükséges 25% helyett"
-    assert render_phrase(
-        result.gaps[0], ngettext=lambda s, p, n: catalogue[s if n == 1 else p]
-    ) == "még 5 tag"
+    assert (
+        render_phrase(result.gaps[0], ngettext=lambda s, p, n: catalogue[s if n == 1 else p])
+        == "még 5 tag"
+    )
 
 
 def test_missing_data_fails_the_rule_and_says_so() -> None:
     org = OrganisationFacts(
-        name="No reports", country="HU", founded_year=2010, management_fte=Decimal(3),
-        website="https://x.example", members=tuple(member("sme", i) for i in range(20)),
+        name="No reports",
+        country="HU",
+        founded_year=2010,
+        management_fte=Decimal(3),
+        website="https://x.example",
+        members=tuple(member("sme", i) for i in range(20)),
     )
     result = evaluate(HU, org, AS_OF)
     rule = next(r for r in result.stage_result("accredited").rules if r.metric == "export_share")
@@ -198,10 +210,24 @@ def test_a_strong_organisation_reaches_the_top_with_a_validity_period() -> None:
             *(member("education", i, country="AT") for i in range(2)),
         ),
         reports=(
-            report(2024, export_share=Decimal("0.6"), rd_spending=Decimal(300_000), patents=5,
-                   joint_projects=11, events=18, services=11),
-            report(2025, export_share=Decimal("0.7"), rd_spending=Decimal(400_000), patents=6,
-                   joint_projects=12, events=20, services=12),
+            report(
+                2024,
+                export_share=Decimal("0.6"),
+                rd_spending=Decimal(300_000),
+                patents=5,
+                joint_projects=11,
+                events=18,
+                services=11,
+            ),
+            report(
+                2025,
+                export_share=Decimal("0.7"),
+                rd_spending=Decimal(400_000),
+                patents=6,
+                joint_projects=12,
+                events=20,
+                services=12,
+            ),
         ),
     )
     hu = evaluate(HU, org, AS_OF)
@@ -216,8 +242,12 @@ def test_a_strong_organisation_reaches_the_top_with_a_validity_period() -> None:
 
 def test_renewal_extends_from_the_previous_validity() -> None:
     org = OrganisationFacts(
-        name="Bronze", country="SI", founded_year=2015, management_fte=Decimal(1),
-        website="https://b.example", members=tuple(member("sme", i, country="SI") for i in range(12)),
+        name="Bronze",
+        country="SI",
+        founded_year=2015,
+        management_fte=Decimal(1),
+        website="https://b.example",
+        members=tuple(member("sme", i, country="SI") for i in range(12)),
     )
     award = Award("bronze", date(2024, 1, 1), date(2026, 1, 1))
     # Bronze: renewed within one year after expiry, extended by three years.
@@ -246,7 +276,9 @@ def test_membership_change_above_half_ends_the_title(changes: int, lapsed: bool)
         else:
             base[n] = member("sme", n, joined=date(2019, 1, 1), left=day)
     org = OrganisationFacts("Changing", "HU", 2015, Decimal(1), members=tuple(base + later))
-    check = membership_check(org, Award("accredited", date(2025, 1, 1), date(2027, 1, 1)), AS_OF, 0.5)
+    check = membership_check(
+        org, Award("accredited", date(2025, 1, 1), date(2027, 1, 1)), AS_OF, 0.5
+    )
     assert check.members_at_award == 10
     assert check.joined + check.left == changes
     assert check.share == changes / 10
@@ -259,7 +291,13 @@ def test_a_lapsed_title_is_awarded_anew_not_renewed() -> None:
     members = [member("sme", i, joined=date(2019, 1, 1)) for i in range(16)]
     members += [member("sme", 100 + i, joined=date(2025, 3, 1)) for i in range(9)]
     org = OrganisationFacts(
-        "Renewing", "HU", 2015, Decimal(3), "https://r.example", tuple(members), (report(2025, export_share=Decimal("0.3")),)
+        "Renewing",
+        "HU",
+        2015,
+        Decimal(3),
+        "https://r.example",
+        tuple(members),
+        (report(2025, export_share=Decimal("0.3")),),
     )
     award = Award("developing", date(2025, 1, 1), date(2027, 1, 1))
     result = evaluate(HU, org, AS_OF, previous_award=award)
@@ -269,7 +307,9 @@ def test_a_lapsed_title_is_awarded_anew_not_renewed() -> None:
 
 
 def test_the_stored_form_round_trips_exactly() -> None:
-    result = evaluate(HU, HAND, AS_OF, previous_award=Award("accredited", date(2025, 1, 1), date(2027, 1, 1)))
+    result = evaluate(
+        HU, HAND, AS_OF, previous_award=Award("accredited", date(2025, 1, 1), date(2027, 1, 1))
+    )
     stored = json.loads(json.dumps(result.to_json()))
     assert Evaluation.from_json(stored).to_json() == result.to_json()
     facts = OrganisationFacts.from_json(json.loads(json.dumps(HAND.to_json())))
@@ -280,7 +320,15 @@ def test_the_stored_form_round_trips_exactly() -> None:
 @given(st.permutations(list(range(len(HAND.members)))))
 def test_the_order_of_members_does_not_matter(order: list[int]) -> None:
     shuffled = OrganisationFacts(
-        HAND.name, HAND.country, HAND.founded_year, HAND.management_fte, HAND.website,
-        tuple(HAND.members[i] for i in order), HAND.reports,
+        HAND.name,
+        HAND.country,
+        HAND.founded_year,
+        HAND.management_fte,
+        HAND.website,
+        tuple(HAND.members[i] for i in order),
+        HAND.reports,
     )
-    assert evaluate(EXCELLENCE, shuffled, AS_OF).to_json() == evaluate(EXCELLENCE, HAND, AS_OF).to_json()
+    assert (
+        evaluate(EXCELLENCE, shuffled, AS_OF).to_json()
+        == evaluate(EXCELLENCE, HAND, AS_OF).to_json()
+    )

@@ -41,6 +41,12 @@ from polisee.services.financing._calls_db import (
     visible_applications,
     visible_sheets,
 )
+from polisee.services.financing._demo import (
+    DEMO_CLUSTERS,
+    DemoCluster,
+    DemoSummary,
+    load_demo_clusters,
+)
 from polisee.services.financing._evaluate import (
     Evaluation,
     ItemScore,
@@ -54,6 +60,7 @@ from polisee.services.financing._evaluate import (
 )
 from polisee.services.financing._evaluations_db import (
     StoredEvaluation,
+    cluster_facts,
     current_award,
     evaluate_cluster,
     get_evaluation,
@@ -95,6 +102,7 @@ from polisee.services.financing._text import Phrase, Quantity, english_quantity,
 
 __all__ = [
     "BUILTIN_LADDERS",
+    "DEMO_CLUSTERS",
     "METRICS",
     "AllocationResult",
     "AllocationRow",
@@ -104,6 +112,8 @@ __all__ = [
     "Candidate",
     "CriterionInput",
     "CriterionTerms",
+    "DemoCluster",
+    "DemoSummary",
     "Evaluation",
     "ItemScore",
     "Ladder",
@@ -135,6 +145,7 @@ __all__ = [
     "apply_to_call",
     "builtin_ladder_text",
     "call_terms",
+    "cluster_facts",
     "create_call",
     "current_award",
     "english_quantity",
@@ -154,6 +165,7 @@ __all__ = [
     "latest_ladders",
     "list_calls",
     "list_evaluations",
+    "load_demo_clusters",
     "membership_check",
     "membership_rules",
     "parse_ladder",

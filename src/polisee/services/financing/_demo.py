@@ -353,7 +353,9 @@ def _members(
         span = max((settled - start).days, 1)
         joined = start + timedelta(days=rng.randint(0, span))
         left = today - timedelta(days=rng.randint(40, 600))
-        members.append(_member(cluster_id, stem, index, "sme", spec.country, suffix, joined, left, rng))
+        members.append(
+            _member(cluster_id, stem, index, "sme", spec.country, suffix, joined, left, rng)
+        )
         recent.append((index - 1, "leave", left))
     changes = [
         (i, MembershipChangeKind.JOIN if kind == "join" else MembershipChangeKind.LEAVE, day)
@@ -482,7 +484,9 @@ def load_demo_clusters(
             )
         if number == 1:
             # An award two years ago, before most of the membership changed.
-            evaluate_cluster(session, viewer, cluster.id, "hu_cluster", as_of=day - timedelta(days=640))
+            evaluate_cluster(
+                session, viewer, cluster.id, "hu_cluster", as_of=day - timedelta(days=640)
+            )
             evaluations += 1
         for ladder in ("hu_cluster", "management_excellence"):
             evaluate_cluster(session, viewer, cluster.id, ladder, as_of=day)

@@ -449,7 +449,8 @@ def evaluate(
             and previous_award.stage == stage.key
             and previous_award.valid_until is not None
             and not (membership is not None and membership.lapsed)
-            and previous_award.awarded_on <= as_of
+            and previous_award.awarded_on
+            <= as_of
             <= add_years(previous_award.valid_until, stage.renewal.grace_years)
         ):
             renewal = True

@@ -11,12 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from polisee.errors import NotFound, PermissionDenied
+from polisee.records.clusters import ClusterOrganisation
 from polisee.records.financing import LadderVersion, StageEvaluation
 from polisee.records.permissions import Permission
 from polisee.services.audit import record_change
-from polisee.services.clusters import Viewer, cluster_facts, get_cluster
+from polisee.services.clusters import Viewer, get_cluster, members_of, reports_of
 from polisee.services.financing._evaluate import Evaluation, evaluate
-from polisee.services.financing._facts import Award, OrganisationFacts
+from polisee.services.financing._facts import (
+    Award,
+    MemberFacts,
+    OrganisationFacts,
+    ReportFacts,
+)
 from polisee.services.financing._ladders_db import (
     get_ladder_version,
     ladder_of,
@@ -26,6 +32,7 @@ from polisee.services.financing._ladders_db import (
 
 __all__ = [
     "StoredEvaluation",
+    "cluster_facts",
     "current_award",
     "evaluate_cluster",
     "get_evaluation",
@@ -42,6 +49,36 @@ class StoredEvaluation:
     evaluation: Evaluation
     record: StageEvaluation | None
     ladder_version: LadderVersion
+
+
+def cluster_facts(session: Session, cluster: ClusterOrganisation) -> OrganisationFacts:
+    """The organisation's data as an evaluation reads it (members by date, reports by year)."""
+    members = sorted(members_of(session, cluster.id), key=lambda m: (m.joined_on, m.id))
+    return OrganisationFacts(
+        name=cluster.name,
+        country=cluster.country,
+        founded_year=cluster.founded_year,
+        management_fte=cluster.management_fte,
+        website=cluster.website,
+        members=tuple(
+            MemberFacts(m.name, m.member_type.value, m.country, m.employees, m.joined_on, m.left_on)
+            for m in members
+        ),
+        reports=tuple(
+            ReportFacts(
+                r.year,
+                r.members_turnover,
+                r.export_share,
+                r.rd_spending,
+                r.joint_projects,
+                r.patents,
+                r.events,
+                r.services,
+                r.staff_fte,
+            )
+            for r in sorted(reports_of(session, cluster.id), key=lambda r: r.year)
+        ),
+    )
 
 
 def current_award(session: Session, cluster_id: int, ladder_key: str, on: date) -> Award | None:
