@@ -46,6 +46,7 @@ __all__ = [
     "member_leaves",
     "members_of",
     "overdue_changes",
+    "registrable_organisations",
     "report_changes",
     "reports_of",
     "save_report",
@@ -277,6 +278,20 @@ def list_clusters(
             if joined <= day and (left is None or left > day):
                 counts[cluster_id] = counts.get(cluster_id, 0) + 1
     return [ClusterProfile(c, counts.get(c.id, 0), viewer.manages(c)) for c in clusters]
+
+
+def registrable_organisations(session: Session, viewer: Viewer) -> list[Organisation]:
+    """Platform organisations without a cluster organisation yet that the viewer may register
+    one for: those it manages a cluster for, and for administrators every organisation of
+    kind ``cluster_organisation``."""
+    taken = select(ClusterOrganisation.organisation_id)
+    query = select(Organisation).where(Organisation.id.not_in(taken)).order_by(Organisation.name)
+    return [
+        o
+        for o in session.scalars(query)
+        if o.id in viewer.managed
+        or (viewer.admin and o.kind == OrganisationKind.CLUSTER_ORGANISATION)
+    ]
 
 
 def members_of(session: Session, cluster_id: int) -> list[ClusterMember]:

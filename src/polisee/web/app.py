@@ -12,11 +12,20 @@ from fastapi.staticfiles import StaticFiles
 
 from polisee import __version__
 from polisee.config import Settings
-from polisee.records.db import make_engine, make_session_factory
+from polisee.records.db import make_engine, make_session_factory, transaction
 from polisee.records.migrate import upgrade
+from polisee.services.financing import ensure_builtin_ladders
 from polisee.web.errors import install_error_handlers
 from polisee.web.evidence_app import install_evidence
-from polisee.web.routes import admin, api, auth, home
+from polisee.web.routes import (
+    admin,
+    api,
+    api_clusters,
+    auth,
+    cluster_organisations,
+    financing,
+    home,
+)
 from polisee.web.security import SecurityHeadersMiddleware, verify_csrf
 
 __all__ = ["MAX_REQUEST_BYTES", "app_from_environment", "create_app"]
@@ -44,6 +53,8 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
             parents=True, exist_ok=True
         )
     upgrade(settings.database_url)
+    with transaction(settings.database_url) as db:
+        ensure_builtin_ladders(db)
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager
@@ -67,7 +78,7 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
     app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (home, auth, admin, api):
+    for module in (home, auth, admin, api, cluster_organisations, financing, api_clusters):
         app.include_router(module.router)
     install_evidence(app, settings)
     return app

@@ -33,6 +33,7 @@ __all__ = [
     "CriterionTerms",
     "Scenario",
     "allocate",
+    "requested_grant",
     "simulate",
     "weighted_score",
 ]
@@ -220,9 +221,19 @@ def weighted_score(terms: CallTerms, means: Mapping[str, Decimal]) -> Decimal:
     return (earned / total_weight * 100).quantize(MILLI, ROUND_HALF_UP)
 
 
-def _requested(terms: CallTerms, candidate: Candidate) -> Decimal:
-    share = (terms.cofinancing_rate * candidate.eligible_budget).quantize(CENT, ROUND_DOWN)
+def requested_grant(terms: CallTerms, eligible_budget: Decimal) -> Decimal:
+    """What an application asks: ``min(max_grant, rate * eligible_budget)``, down to the cent.
+
+    >>> terms = CallTerms(Decimal(1), Decimal(40000), Decimal("0.5"), False, Decimal(0), ())
+    >>> requested_grant(terms, Decimal("33333.33")), requested_grant(terms, Decimal(100000))
+    (Decimal('16666.66'), Decimal('40000.00'))
+    """
+    share = (terms.cofinancing_rate * eligible_budget).quantize(CENT, ROUND_DOWN)
     return min(terms.max_grant, share).quantize(CENT)
+
+
+def _requested(terms: CallTerms, candidate: Candidate) -> Decimal:
+    return requested_grant(terms, candidate.eligible_budget)
 
 
 def allocate(terms: CallTerms, candidates: Sequence[Candidate]) -> AllocationResult:

@@ -482,13 +482,16 @@ def load_demo_clusters(
                     details={"name": members[index].name, "demo": True},
                 )
             )
+        ladders = ["hu_cluster", "management_excellence"]
         if number == 1:
-            # An award two years ago, before most of the membership changed.
+            # The mechatronics network's last recorded award is from almost two years ago;
+            # most of its membership changed since, so its title shows as lapsed.
             evaluate_cluster(
                 session, viewer, cluster.id, "hu_cluster", as_of=day - timedelta(days=640)
             )
             evaluations += 1
-        for ladder in ("hu_cluster", "management_excellence"):
+            ladders.remove("hu_cluster")
+        for ladder in ladders:
             evaluate_cluster(session, viewer, cluster.id, ladder, as_of=day)
             evaluations += 1
     session.flush()
@@ -498,8 +501,9 @@ def load_demo_clusters(
         title="[demo] Quality services of accredited cluster organisations",
         description=(
             "Demo call modelled on the Hungarian GINOP-1.3.2-15 support for the management "
-            "organisations of accredited clusters (aid intensity 50-75%). The euro amounts are "
-            "illustrative, not the programme's. Source: "
+            "organisations of accredited clusters (aid intensity 50-75%). Open to cluster "
+            "organisations at the accredited or pole stage of the Hungarian ladder; the euro "
+            "amounts are illustrative, not the programme's. Source: "
             "http://www.rpe.hu/palyazat/professzionalis-klaszterszervezetek-minosegi-szolgaltatasnyujtasanak-tamogatasa-ginop-1-3-2-2015/"
         ),
         ladder_key="hu_cluster",
@@ -522,8 +526,8 @@ def load_demo_clusters(
     set_call_status(session, viewer, call.id, CallStatus.OPEN.value)
     for name, budget in (
         ("[demo] Central Transdanubian Automotive Suppliers", "240000"),
-        ("[demo] West Pannon Mechatronics Network", "180000"),
         ("[demo] Budapest Digital Services Cluster", "200000"),
+        ("[demo] Transylvanian Software Alliance", "180000"),
     ):
         apply_to_call(
             session,

@@ -16,7 +16,12 @@ from polisee.records.financing import LadderVersion, StageEvaluation
 from polisee.records.permissions import Permission
 from polisee.services.audit import record_change
 from polisee.services.clusters import Viewer, get_cluster, members_of, reports_of
-from polisee.services.financing._evaluate import Evaluation, evaluate
+from polisee.services.financing._evaluate import (
+    Evaluation,
+    MembershipCheck,
+    evaluate,
+    membership_check,
+)
 from polisee.services.financing._facts import (
     Award,
     MemberFacts,
@@ -31,12 +36,16 @@ from polisee.services.financing._ladders_db import (
 )
 
 __all__ = [
+    "MembershipFlag",
+    "StageSummary",
     "StoredEvaluation",
     "cluster_facts",
     "current_award",
     "evaluate_cluster",
     "get_evaluation",
+    "latest_stages",
     "list_evaluations",
+    "membership_flags",
     "reproduce_evaluation",
     "stage_cards",
 ]
@@ -214,3 +223,74 @@ def stage_cards(
         evaluate_cluster(session, viewer, cluster_id, version.key, as_of=as_of, store=False)
         for version in latest_ladders(session)
     ]
+
+
+@dataclass(frozen=True)
+class StageSummary:
+    """The stage the latest stored evaluation on a ladder gave a cluster organisation."""
+
+    ladder_key: str
+    stage: str | None
+    stage_name: str | None
+    as_of: date
+    valid_until: date | None
+
+
+def latest_stages(session: Session, cluster_ids: list[int]) -> dict[int, list[StageSummary]]:
+    """For each cluster organisation, the latest stored evaluation per ladder (by key)."""
+    out: dict[int, dict[str, StageSummary]] = {}
+    if not cluster_ids:
+        return {}
+    rows = session.execute(
+        select(StageEvaluation, LadderVersion.key)
+        .join(LadderVersion, LadderVersion.id == StageEvaluation.ladder_version_id)
+        .where(StageEvaluation.cluster_id.in_(cluster_ids))
+        .order_by(StageEvaluation.as_of, StageEvaluation.id)
+    ).all()
+    for record, key in rows:
+        out.setdefault(record.cluster_id, {})[key] = StageSummary(
+            key,
+            record.stage,
+            record.result.get("stage_name"),
+            record.as_of,
+            record.valid_until,
+        )
+    return {cid: [by_key[k] for k in sorted(by_key)] for cid, by_key in out.items()}
+
+
+@dataclass(frozen=True)
+class MembershipFlag:
+    """A titled stage and how much the membership changed since it was awarded."""
+
+    cluster: ClusterOrganisation
+    ladder_key: str
+    award: Award
+    check: MembershipCheck
+
+
+def membership_flags(
+    session: Session,
+    viewer: Viewer,
+    clusters: list[ClusterOrganisation],
+    *,
+    today: date | None = None,
+) -> list[MembershipFlag]:
+    """For every visible cluster organisation holding a still-valid title on a ladder with
+    membership rules, the membership change since the award (lapsed ones first)."""
+    day = today or date.today()
+    ladders = [(v.key, ladder_of(v)) for v in latest_ladders(session)]
+    flags = []
+    for cluster in clusters:
+        if not viewer.can_read(cluster):
+            continue
+        facts: OrganisationFacts | None = None
+        for key, ladder in ladders:
+            if ladder.membership is None:
+                continue
+            award = current_award(session, cluster.id, key, day)
+            if award is None or (award.valid_until is not None and award.valid_until < day):
+                continue
+            facts = facts or cluster_facts(session, cluster)
+            check = membership_check(facts, award, day, ladder.membership.max_change_share)
+            flags.append(MembershipFlag(cluster, key, award, check))
+    return sorted(flags, key=lambda f: (not f.check.lapsed, -(f.check.share or 0), f.cluster.name))
