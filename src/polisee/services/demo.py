@@ -13,7 +13,14 @@ from polisee.services.data import LoadSummary, load_statistics
 from polisee.sources.fetch import file_sha256
 from polisee.statsdb import StatsStore
 
-__all__ = ["DEMO_ADMIN_EMAIL", "DEMO_DATASETS", "DemoDataset", "ensure_demo_admin", "load_demo"]
+__all__ = [
+    "DEMO_ADMIN_EMAIL",
+    "DEMO_DATASETS",
+    "DemoDataset",
+    "ensure_demo_admin",
+    "load_demo",
+    "load_demo_records",
+]
 
 
 @dataclass(frozen=True)
@@ -122,3 +129,18 @@ def ensure_demo_admin(session: Session) -> str | None:
         session, user_id=user.id, organisation_id=organisation.id, role="admin", actor=CLI_ACTOR
     )
     return password
+
+
+def load_demo_records(session: Session) -> list[str]:
+    """Load the demo content of the records (fictional, every name marked "[demo]") once;
+    returns one line per part that was loaded."""
+    from polisee.services.financing import load_demo_clusters
+
+    loaded = []
+    clusters = load_demo_clusters(session)
+    if not clusters.already_loaded:
+        loaded.append(
+            f"{clusters.clusters} demo cluster organisations with {clusters.evaluations} "
+            "stage evaluations and one open demo funding call"
+        )
+    return loaded

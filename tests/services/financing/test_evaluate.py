@@ -255,9 +255,13 @@ def test_renewal_extends_from_the_previous_validity() -> None:
     assert renewed.stage == "bronze"
     assert renewed.renewal is True
     assert renewed.valid_until == date(2029, 1, 1)
+    assert renewed.award == "renewal"
     too_late = evaluate(EXCELLENCE, org, date(2027, 2, 1), previous_award=award)
-    assert too_late.renewal is False
+    assert too_late.award == "new"
     assert too_late.valid_until == date(2029, 2, 1)
+    # Within the validity the title continues; its end does not move.
+    again = evaluate(EXCELLENCE, org, date(2025, 6, 1), previous_award=award)
+    assert (again.award, again.valid_until) == ("continuation", date(2026, 1, 1))
 
 
 @pytest.mark.parametrize(

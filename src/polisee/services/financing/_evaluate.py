@@ -122,9 +122,14 @@ class Evaluation:
     rubric_total: float | None
     gaps: tuple[Phrase, ...]
     valid_until: date | None
-    renewal: bool
+    award: str | None
     membership: MembershipCheck | None
     metrics: dict[str, float | None]
+
+    @property
+    def renewal(self) -> bool:
+        """Whether this evaluation renews the title of an earlier award."""
+        return self.award == "renewal"
 
     def stage_result(self, key: str) -> StageResult:
         """The result on one stage (KeyError if the ladder has none such)."""
@@ -200,7 +205,7 @@ class Evaluation:
             "rubric_total": self.rubric_total,
             "gaps": [g.to_json() for g in self.gaps],
             "valid_until": _d(self.valid_until),
-            "renewal": self.renewal,
+            "award": self.award,
             "membership": membership,
             "metrics": dict(sorted(self.metrics.items())),
         }
@@ -272,7 +277,7 @@ class Evaluation:
             rubric_total=data["rubric_total"],
             gaps=tuple(Phrase.from_json(g) for g in data["gaps"]),
             valid_until=_day(data["valid_until"]),
-            renewal=data["renewal"],
+            award=data["award"],
             membership=membership,
             metrics=dict(data["metrics"]),
         )
@@ -368,6 +373,38 @@ def _stage_result(
     return StageResult(stage.key, stage.name, rules, stage.pass_mark, rubric_passed, passed)
 
 
+def _validity(
+    stage: Stage | None,
+    previous: Award | None,
+    membership: MembershipCheck | None,
+    as_of: date,
+) -> tuple[date | None, str | None]:
+    """Until when the stage reached is held, and whether that is a ``new`` award, a
+    ``renewal`` or a ``continuation`` of an earlier award of the same stage.
+
+    Within the validity of an earlier award of the same stage the title simply continues
+    (same end date); at or after its end, within the grace period, it is renewed (from the
+    old end when the renewal is seamless, else from this date); otherwise, and always after
+    a membership-change lapse, it is awarded anew.
+    """
+    if stage is None or stage.validity_years is None:
+        return None, None
+    if (
+        previous is not None
+        and previous.stage == stage.key
+        and previous.valid_until is not None
+        and previous.awarded_on <= as_of
+        and not (membership is not None and membership.lapsed)
+    ):
+        if as_of < previous.valid_until:
+            return previous.valid_until, "continuation"
+        renewal = stage.renewal
+        if renewal is not None and as_of <= add_years(previous.valid_until, renewal.grace_years):
+            start = previous.valid_until if renewal.seamless else as_of
+            return add_years(start, renewal.validity_years), "renewal"
+    return add_years(as_of, stage.validity_years), "new"
+
+
 def evaluate(
     ladder: Ladder,
     org: OrganisationFacts,
@@ -438,23 +475,7 @@ def evaluate(
             org, previous_award, as_of, ladder.membership.max_change_share
         )
 
-    valid_until = None
-    renewal = False
-    if stage is not None and stage.validity_years is not None:
-        valid_until = add_years(as_of, stage.validity_years)
-        # A title that lapsed through membership change is awarded anew, never renewed.
-        if (
-            stage.renewal is not None
-            and previous_award is not None
-            and previous_award.stage == stage.key
-            and previous_award.valid_until is not None
-            and not (membership is not None and membership.lapsed)
-            and previous_award.awarded_on
-            <= as_of
-            <= add_years(previous_award.valid_until, stage.renewal.grace_years)
-        ):
-            renewal = True
-            valid_until = add_years(previous_award.valid_until, stage.renewal.validity_years)
+    valid_until, award = _validity(stage, previous_award, membership, as_of)
 
     return Evaluation(
         ladder_key=ladder.key,
@@ -470,7 +491,7 @@ def evaluate(
         rubric_total=ladder.rubric.total if ladder.rubric else None,
         gaps=tuple(gaps),
         valid_until=valid_until,
-        renewal=renewal,
+        award=award,
         membership=membership,
         metrics=values,
     )

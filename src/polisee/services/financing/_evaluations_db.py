@@ -91,9 +91,10 @@ def cluster_facts(session: Session, cluster: ClusterOrganisation) -> Organisatio
 
 
 def current_award(session: Session, cluster_id: int, ladder_key: str, on: date) -> Award | None:
-    """The titled stage (one with a validity period) that the latest such stored evaluation
-    of this ladder (any version) on or before ``on`` awarded, if any."""
-    row = session.execute(
+    """The titled stage (one with a validity period) most recently awarded or renewed on
+    this ladder (any version) by a stored evaluation on or before ``on``; evaluations that
+    only confirmed a title during its validity do not move the award date."""
+    rows = session.scalars(
         select(StageEvaluation)
         .join(LadderVersion, LadderVersion.id == StageEvaluation.ladder_version_id)
         .where(
@@ -104,11 +105,12 @@ def current_award(session: Session, cluster_id: int, ladder_key: str, on: date) 
             StageEvaluation.valid_until.is_not(None),
         )
         .order_by(StageEvaluation.as_of.desc(), StageEvaluation.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    if row is None or row.stage is None:
-        return None
-    return Award(row.stage, row.as_of, row.valid_until, row.id)
+    )
+    for row in rows:
+        if row.result.get("award") == "continuation" or row.stage is None:
+            continue
+        return Award(row.stage, row.as_of, row.valid_until, row.id)
+    return None
 
 
 def _inputs(

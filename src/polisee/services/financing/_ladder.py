@@ -136,10 +136,12 @@ class Instrument:
 
 @dataclass(frozen=True)
 class Renewal:
-    """How a stage is renewed: within ``grace_years`` after expiry, for ``validity_years``."""
+    """How a stage is renewed: up to ``grace_years`` after expiry, for ``validity_years``
+    counted from the old expiry when ``seamless``, else from the renewal."""
 
     grace_years: int
     validity_years: int
+    seamless: bool = False
     note: str = ""
 
 
@@ -404,13 +406,27 @@ def _stage(reader: _Reader, node: yaml.Node, field: str, rubric: Rubric | None) 
     renewal = None
     if "renewal" in f:
         r = reader.mapping(
-            f["renewal"], f"{field}.renewal", ("grace_years", "validity_years"), ("note",)
+            f["renewal"],
+            f"{field}.renewal",
+            ("grace_years", "validity_years"),
+            ("seamless", "note"),
         )
+        seamless = False
+        if "seamless" in r:
+            flag = reader.scalar(r["seamless"], f"{field}.renewal.seamless")
+            if not isinstance(flag, bool):
+                raise reader.fail(
+                    r["seamless"],
+                    f"{field}.renewal.seamless",
+                    f"expected true or false, got {flag!r}",
+                )
+            seamless = flag
         renewal = Renewal(
             grace_years=reader.integer(r["grace_years"], f"{field}.renewal.grace_years", high=10),
             validity_years=reader.integer(
                 r["validity_years"], f"{field}.renewal.validity_years", low=1, high=20
             ),
+            seamless=seamless,
             note=reader.optional_text(r, "note", f"{field}.renewal"),
         )
     instruments = []

@@ -54,8 +54,7 @@ class FinanceFormatter:
 
     def plain(self, value: Decimal | float | int) -> str:
         """A number for a form field: no grouping, no trailing zeros."""
-        text = format(Decimal(str(value)).normalize(), "f")
-        return text
+        return format(Decimal(str(value)).normalize(), "f")
 
     def score(self, value: Decimal | float | str | None) -> str:
         if value is None:
