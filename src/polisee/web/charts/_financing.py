@@ -21,6 +21,8 @@ def scenario_grants(
     title: str,
     unit: str = "EUR",
     locale: str = "en",
+    grant_label: str = "Grant",
+    rank_label: str = "Rank",
 ) -> dict[str, Any]:
     """Horizontal grouped bars: for every ranked application, its grant in each scenario.
 
@@ -33,6 +35,8 @@ def scenario_grants(
         Scenario labels in the order of the series.
     title, unit, locale : str
         Chart title; the unit of the grants; number formatting.
+    grant_label, rank_label : str
+        Tooltip labels (translated by the caller).
 
     Returns
     -------
@@ -70,8 +74,8 @@ def scenario_grants(
                     "value": grant,
                     "heading": f"{label} · {scenario}",
                     "rows": [
-                        ["Grant", format_number(grant, unit, locale, decimals=0)],
-                        ["Rank", str(rank)],
+                        [grant_label, format_number(grant, unit, locale, decimals=0)],
+                        [rank_label, str(rank)],
                     ],
                 }
             )

@@ -452,6 +452,8 @@ def simulate_call(
         title=fmt.gettext("Grants by scenario"),
         unit="EUR",
         locale=fmt.language,
+        grant_label=fmt.gettext("Grant"),
+        rank_label=fmt.gettext("Rank"),
     )
     context = {
         "fmt": fmt,
