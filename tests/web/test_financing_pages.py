@@ -8,70 +8,21 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from tests.web.conftest import PASSWORD, form_token
+from tests.web._financing import Finance, finance_fixture  # noqa: F401  (the finance fixture)
+from tests.web.conftest import form_token
 
 from polisee.records.base import Base
-from polisee.records.db import make_engine, transaction
-from polisee.services import accounts, clusters
-from polisee.services.audit import CLI_ACTOR
+from polisee.records.db import make_engine
 from polisee.services.financing import builtin_ladder_text
 
 Login = Callable[[TestClient, str], None]
 TODAY = date.today()
-
-
-@dataclass
-class Finance:
-    alpha: int
-    beta: int
-
-
-@pytest.fixture
-def finance(database_url: str, people: dict[str, str]) -> Finance:
-    """Two cluster organisations, each with its own cluster manager (a@alpha.eu, b@beta.eu)."""
-    ids = []
-    with transaction(database_url) as db:
-        for name, email, smes in (("Alpha", "a@alpha.eu", 6), ("Beta", "b@beta.eu", 1)):
-            org = accounts.create_organisation(
-                db, name=f"{name} org", kind="cluster_organisation", actor=CLI_ACTOR
-            )
-            user = accounts.create_user(
-                db, email=email, display_name=f"{name} manager", password=PASSWORD, actor=CLI_ACTOR
-            )
-            accounts.grant_role(
-                db, user_id=user.id, organisation_id=org.id, role="cluster_manager", actor=CLI_ACTOR
-            )
-            cluster = clusters.create_cluster(
-                db,
-                clusters.CLI_VIEWER,
-                organisation_id=org.id,
-                name=f"{name} cluster",
-                country="HU",
-                region_code="HU21",
-                founded_year=2015,
-                website=f"https://{name.lower()}.example",
-                management_fte="2",
-            )
-            for i in range(smes):
-                clusters.add_member(
-                    db,
-                    clusters.CLI_VIEWER,
-                    cluster.id,
-                    name=f"{name} SME {i}",
-                    member_type="sme",
-                    country="HU",
-                    joined_on=date(2019, 5, 1),
-                )
-            ids.append(cluster.id)
-    return Finance(*ids)
 
 
 def _soup(response: Any) -> BeautifulSoup:
@@ -233,7 +184,7 @@ def test_a_recorded_evaluation_explains_itself(
     assert members is not None
     cells = [td.get_text(" ", strip=True) for td in members.select("td")]
     assert cells[1:4] == ["≥ 10", "6", "✗ not met"]
-    assert [li.get_text() for li in soup.select("#missing li")][0] == "4 more members"
+    assert next(li.get_text() for li in soup.select("#missing li")) == "4 more members"
     assert [tr["data-section"] for tr in soup.select("#rubric tr.section")] == [
         "cooperation",
         "management",
