@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from tests.web._browser import ARGS, BROWSER, SCREENSHOTS, needs_chromium, serve
-from tests.web._financing import Finance, make_clusters
+from tests.web._financing import make_clusters
 from tests.web.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, needs_chromium]
@@ -39,7 +39,7 @@ def test_stage_card_then_a_call_from_opening_to_allocation(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    clusters: Finance = make_clusters(database_url, alpha_smes=6, beta_smes=5)
+    make_clusters(database_url, alpha_smes=6, beta_smes=5)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
     today = date.today()

@@ -123,6 +123,12 @@ BAD = [
     ("key: tiny\nname: [unclosed\n", 3, None, "not valid YAML"),
     ("", None, None, "empty"),
     ("- just\n- a list\n", 1, "", "expected a mapping"),
+    (
+        "key: x\nname: X\nsources:\n  - {title: T, url: 'javascript:alert(1)'}\nstages: []\n",
+        4,
+        "sources[0].url",
+        "expected an http(s) address",
+    ),
 ]
 
 
@@ -145,6 +151,7 @@ BAD = [
         "yaml-syntax",
         "empty",
         "not-a-mapping",
+        "script-url",
     ],
 )
 def test_mistakes_name_file_line_and_field(

@@ -281,6 +281,12 @@ class _Reader:
             )
         return value
 
+    def url(self, node: yaml.Node, field: str) -> str:
+        value = self.text(node, field)
+        if not re.match(r"^https?://[^\s]+$", value):
+            raise self.fail(node, field, f"expected an http(s) address, got {value!r}")
+        return value
+
     def choice(self, node: yaml.Node, field: str, options: tuple[str, ...]) -> str:
         value = self.scalar(node, field)
         if value not in options:
@@ -438,7 +444,7 @@ def _stage(reader: _Reader, node: yaml.Node, field: str, rubric: Rubric | None) 
                 Instrument(
                     reader.text(m["name"], f"{at}.name"),
                     reader.optional_text(m, "note", at),
-                    reader.optional_text(m, "url", at),
+                    reader.url(m["url"], f"{at}.url") if "url" in m else "",
                 )
             )
     return Stage(
@@ -486,7 +492,7 @@ def parse_ladder(text: str, *, path: str = "<ladder>") -> Ladder:
             sources.append(
                 Source(
                     reader.text(s["title"], f"sources[{i}].title"),
-                    reader.text(s["url"], f"sources[{i}].url"),
+                    reader.url(s["url"], f"sources[{i}].url"),
                 )
             )
     membership = None
