@@ -337,6 +337,176 @@ def _practice_cases(
     ]
 
 
+# Cluster organisations and financing (method, route path, concrete path, form, roles allowed,
+# status when allowed). Object routes name objects that do not exist: allowed roles get 404
+# after the permission check, the others 403 (or the sign-in redirect), and nothing changes.
+CLUSTER_READ = frozenset({"cluster_manager", "policy_maker", "analyst", "admin"})
+CLUSTER_EDIT = frozenset({"cluster_manager", "admin"})
+CALL_MANAGE = frozenset({"policy_maker", "admin"})
+EVALUATORS = frozenset({"analyst", "admin"})
+NO = "999999"
+PROFILE = {"name": "X", "country": "HU", "region_code": "HU21", "founded_year": "2015"}
+FINANCING: list[tuple[str, str, str, dict[str, str] | None, frozenset[str], int]] = [
+    ("GET", "/cluster-organisations", "/cluster-organisations", None, CLUSTER_READ, 200),
+    ("POST", "/cluster-organisations", "/cluster-organisations", {}, CLUSTER_EDIT, 422),
+    (
+        "GET",
+        "/cluster-organisations/{cluster_id}",
+        f"/cluster-organisations/{NO}",
+        None,
+        CLUSTER_READ,
+        404,
+    ),
+    (
+        "POST",
+        "/cluster-organisations/{cluster_id}",
+        f"/cluster-organisations/{NO}",
+        PROFILE,
+        CLUSTER_EDIT,
+        404,
+    ),
+    (
+        "POST",
+        "/cluster-organisations/{cluster_id}/members",
+        f"/cluster-organisations/{NO}/members",
+        {"name": "M", "member_type": "sme", "country": "HU", "joined_on": "2026-01-02"},
+        CLUSTER_EDIT,
+        404,
+    ),
+    (
+        "POST",
+        "/cluster-organisations/{cluster_id}/members/{member_id}/leave",
+        f"/cluster-organisations/{NO}/members/{NO}/leave",
+        {"left_on": "2026-01-02"},
+        CLUSTER_EDIT,
+        404,
+    ),
+    (
+        "POST",
+        "/cluster-organisations/{cluster_id}/reports",
+        f"/cluster-organisations/{NO}/reports",
+        {
+            "year": "2025",
+            "members_turnover": "1",
+            "export_share_percent": "10",
+            "rd_spending": "0",
+            "joint_projects": "1",
+            "patents": "0",
+            "events": "1",
+            "services": "1",
+            "staff_fte": "1",
+        },
+        CLUSTER_EDIT,
+        404,
+    ),
+    (
+        "POST",
+        "/cluster-organisations/{cluster_id}/membership-changes",
+        f"/cluster-organisations/{NO}/membership-changes",
+        {},
+        CLUSTER_EDIT,
+        404,
+    ),
+    (
+        "POST",
+        "/cluster-organisations/{cluster_id}/evaluations",
+        f"/cluster-organisations/{NO}/evaluations",
+        {"ladder": "hu_cluster"},
+        CLUSTER_READ,
+        404,
+    ),
+    (
+        "GET",
+        "/cluster-organisations/{cluster_id}/evaluations/{evaluation_id}",
+        f"/cluster-organisations/{NO}/evaluations/{NO}",
+        None,
+        CLUSTER_READ,
+        404,
+    ),
+    ("GET", "/membership-changes", "/membership-changes", None, CLUSTER_READ, 200),
+    ("GET", "/ladders", "/ladders", None, CLUSTER_READ, 200),
+    ("POST", "/ladders", "/ladders", {"yaml_text": "key: [broken"}, ADMIN, 422),
+    (
+        "GET",
+        "/ladders/{key}/versions/{version}.yaml",
+        "/ladders/hu_cluster/versions/1.yaml",
+        None,
+        CLUSTER_READ,
+        200,
+    ),
+    ("GET", "/calls", "/calls", None, CLUSTER_READ, 200),
+    ("POST", "/calls", "/calls", {}, CALL_MANAGE, 422),
+    ("GET", "/calls/{call_id}", f"/calls/{NO}", None, CLUSTER_READ, 404),
+    (
+        "POST",
+        "/calls/{call_id}/status",
+        f"/calls/{NO}/status",
+        {"status": "open"},
+        CALL_MANAGE,
+        404,
+    ),
+    (
+        "POST",
+        "/calls/{call_id}/applications",
+        f"/calls/{NO}/applications",
+        {"cluster_id": NO, "title": "T", "eligible_budget": "100"},
+        CLUSTER_EDIT,
+        404,
+    ),
+    (
+        "GET",
+        "/calls/{call_id}/applications/{application_id}",
+        f"/calls/{NO}/applications/{NO}",
+        None,
+        CLUSTER_READ,
+        404,
+    ),
+    (
+        "POST",
+        "/calls/{call_id}/applications/{application_id}/scores",
+        f"/calls/{NO}/applications/{NO}/scores",
+        {},
+        EVALUATORS,
+        404,
+    ),
+    (
+        "POST",
+        "/calls/{call_id}/applications/{application_id}/notes",
+        f"/calls/{NO}/applications/{NO}/notes",
+        {"text": "An appeal"},
+        CLUSTER_READ,
+        404,
+    ),
+    ("POST", "/calls/{call_id}/allocations", f"/calls/{NO}/allocations", {}, CALL_MANAGE, 404),
+    ("GET", "/calls/{call_id}/results.{fmt}", f"/calls/{NO}/results.csv", None, CLUSTER_READ, 404),
+    ("GET", "/calls/{call_id}/simulate", f"/calls/{NO}/simulate", None, CALL_MANAGE, 404),
+    (
+        "GET",
+        "/api/v1/cluster-organisations",
+        "/api/v1/cluster-organisations",
+        None,
+        CLUSTER_READ,
+        200,
+    ),
+    (
+        "GET",
+        "/api/v1/cluster-organisations/{cluster_id}",
+        f"/api/v1/cluster-organisations/{NO}",
+        None,
+        CLUSTER_READ,
+        404,
+    ),
+    (
+        "GET",
+        "/api/v1/cluster-organisations/{cluster_id}/evaluations/{evaluation_id}",
+        f"/api/v1/cluster-organisations/{NO}/evaluations/{NO}",
+        None,
+        CLUSTER_READ,
+        404,
+    ),
+]
+
+
 # (method, path, form, roles allowed, status when allowed); logout last: it ends the session.
 def _cases(
     org: int, user: int, practice_ids: dict[str, int] = _DUMMY
@@ -372,6 +542,7 @@ def _cases(
         ("GET", "/api/v1/users", None, ADMIN, 200),
         *(("GET", path, None, EVERYONE, status) for _, path, status in EVIDENCE),
         *((m, path, form, allowed, status) for m, _, path, form, allowed, status in ASSESSMENTS),
+        *((m, path, form, allowed, status) for m, _, path, form, allowed, status in FINANCING),
         *(
             (m, path, form, allowed, status)
             for m, _, path, form, allowed, status in _practice_cases(practice_ids)
@@ -390,6 +561,7 @@ def test_matrix_covers_every_guarded_route(app: FastAPI) -> None:
     template = {path: route for route, path, _ in EVIDENCE}
     template |= {path: route for _, route, path, *_ in ASSESSMENTS}
     template |= {path: route for _, route, path, *_ in _practice_cases(_DUMMY)}
+    template |= {path: route for _, route, path, *_ in FINANCING}
     covered = {(m, template.get(p, p.replace("/1/", "/{user_id}/"))) for m, p, *_ in _cases(1, 1)}
     assert guarded == covered
 

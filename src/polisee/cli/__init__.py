@@ -17,6 +17,7 @@ from polisee.cli import analyse as analyse_cli
 from polisee.cli import data as data_cli
 from polisee.cli import db as db_cli
 from polisee.cli import demo as demo_cli
+from polisee.cli import financing as financing_cli
 from polisee.cli import frameworks as frameworks_cli
 from polisee.cli import serve as serve_cli
 from polisee.cli import users as users_cli
@@ -52,6 +53,8 @@ app.add_typer(db_cli.app, name="db")
 app.add_typer(users_cli.app, name="users")
 app.add_typer(frameworks_cli.app, name="frameworks")
 app.add_typer(serve_cli.app, name="serve")
+app.add_typer(financing_cli.ladders_app, name="ladders")
+app.add_typer(financing_cli.clusters_app, name="clusters")
 app.command("analyse")(analyse_cli.analyse)
 app.command("indicators")(analyse_cli.list_indicators)
 app.command("demo")(demo_cli.demo)

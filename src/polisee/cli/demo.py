@@ -100,8 +100,8 @@ def demo(
     with transaction(settings.database_url) as session:
         records = load_demo_records(session)
     password = records.password
-    if records.practices:
-        out.print(f"{records.practices} demo good practices published (marked [demo]).")
+    for line in records.lines:
+        out.print(f"Demo content: {line}")
     if password is not None:
         out.print(
             f"[bold]Administrator account[/bold] {DEMO_ADMIN_EMAIL} with password [bold]{password}[/bold] "

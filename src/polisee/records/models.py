@@ -24,6 +24,22 @@ from polisee.records.assessments import (
 )
 from polisee.records.audit import AuditEntry
 from polisee.records.base import Base
+from polisee.records.clusters import (
+    AnnualReport,
+    ClusterMember,
+    ClusterOrganisation,
+    MembershipChange,
+)
+from polisee.records.financing import (
+    Allocation,
+    AppealNote,
+    Application,
+    CallCriterion,
+    FundingCall,
+    LadderVersion,
+    ScoreSheet,
+    StageEvaluation,
+)
 from polisee.records.notifications import Notification
 from polisee.records.practices import (
     SEARCH_INDEX_NAMES,
@@ -39,16 +55,26 @@ from polisee.records.sessions import LoginFailure, WebSession
 
 __all__ = [
     "UNMAPPED_SCHEMA_NAMES",
+    "Allocation",
+    "AnnualReport",
     "Answer",
     "AnswerStatus",
+    "AppealNote",
+    "Application",
     "Assessment",
     "AssessmentStatus",
     "AuditEntry",
     "Base",
+    "CallCriterion",
+    "ClusterMember",
+    "ClusterOrganisation",
     "Framework",
+    "FundingCall",
     "Invitation",
+    "LadderVersion",
     "LoginFailure",
     "Membership",
+    "MembershipChange",
     "Notification",
     "Organisation",
     "OrganisationKind",
@@ -64,6 +90,8 @@ __all__ = [
     "ReviewKind",
     "ReviewMessage",
     "Reviewer",
+    "ScoreSheet",
+    "StageEvaluation",
     "StakeholderGroup",
     "User",
     "WebSession",

@@ -41,6 +41,13 @@ class Permission(StrEnum):
     ROLES_GRANT = "roles:grant"
     ORGANISATIONS_MANAGE = "organisations:manage"
     AUDIT_READ = "audit:read"
+    CLUSTER_READ = "cluster:read"
+    CLUSTER_READ_ALL = "cluster:read_all"
+    STAGE_EVALUATE = "stage:evaluate"
+    LADDER_IMPORT = "ladder:import"
+    CALL_READ = "call:read"
+    CALL_MANAGE = "call:manage"
+    APPLICATION_EVALUATE = "application:evaluate"
 
 
 # Anonymous visitors read the published evidence and the published good practices.
@@ -57,14 +64,30 @@ _MEMBER = ANONYMOUS_PERMISSIONS | {
     Permission.ASSESSMENT_ANSWER,
     Permission.PRACTICE_COMMENT,
 }
+# Cluster financing: cluster managers read and edit their own cluster organisation and apply
+# to calls; the agency's policy makers run calls, its analysts evaluate; both read every
+# cluster organisation (object-level rules live in services.financing).
+_FINANCING = {
+    Permission.CLUSTER_READ,
+    Permission.STAGE_EVALUATE,
+    Permission.CALL_READ,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MEMBER: frozenset(_MEMBER),
     Role.CLUSTER_MANAGER: frozenset(
-        _MEMBER | {Permission.CLUSTER_EDIT, Permission.PRACTICE_PROPOSE}
+        _MEMBER | _FINANCING | {Permission.CLUSTER_EDIT, Permission.PRACTICE_PROPOSE}
     ),
     Role.POLICY_MAKER: frozenset(
-        _MEMBER | {Permission.ASSESSMENT_EDIT, Permission.PLAN_EDIT, Permission.PRACTICE_PROPOSE}
+        _MEMBER
+        | _FINANCING
+        | {
+            Permission.ASSESSMENT_EDIT,
+            Permission.PLAN_EDIT,
+            Permission.PRACTICE_PROPOSE,
+            Permission.CLUSTER_READ_ALL,
+            Permission.CALL_MANAGE,
+        }
     ),
     Role.ANALYST: frozenset(
         _MEMBER
@@ -74,7 +97,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ASSESSMENT_EDIT,
             Permission.PRACTICE_PROPOSE,
             Permission.PRACTICE_VALIDATE,
+            Permission.CLUSTER_READ_ALL,
+            Permission.APPLICATION_EVALUATE,
         }
+        | _FINANCING
     ),
     Role.ADMIN: frozenset(Permission),
 }

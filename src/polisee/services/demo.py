@@ -136,24 +136,39 @@ def ensure_demo_admin(session: Session) -> str | None:
 @dataclass
 class DemoRecords:
     """What :func:`load_demo_records` did: the administrator's password (shown once; None
-    when users existed already) and how many demo good practices it published."""
+    when users existed already), how many demo good practices it published, and one line
+    per part of the demo content that was loaded."""
 
     password: str | None
     practices: int
+    lines: list[str] = field(default_factory=list)
 
 
 def load_demo_records(session: Session) -> DemoRecords:
-    """The demo's records, each created only once: the administrator (see
-    :func:`ensure_demo_admin`), the demo self-assessments and the demo good practices
-    (published by the demo administrator; a platform whose users came first, without that
-    administrator, gets none)."""
+    """The demo's records, each created only once, every name marked demo: the
+    administrator (see :func:`ensure_demo_admin`), the demo self-assessments, the demo good
+    practices (published by the demo administrator; a platform whose users came first,
+    without that administrator, gets none) and the demo cluster organisations and call."""
     from polisee.services import accounts
+    from polisee.services.financing import load_demo_clusters
     from polisee.services.practices import load_demo_practices
 
-    password = ensure_demo_admin(session)
+    records = DemoRecords(password=ensure_demo_admin(session), practices=0)
     load_demo_assessments(session)
     try:
         accounts.find_user(session, DEMO_ADMIN_EMAIL)
     except NotFound:
-        return DemoRecords(password, 0)
-    return DemoRecords(password, load_demo_practices(session, validator_email=DEMO_ADMIN_EMAIL))
+        pass
+    else:
+        records.practices = load_demo_practices(session, validator_email=DEMO_ADMIN_EMAIL)
+        if records.practices:
+            records.lines.append(
+                f"{records.practices} demo good practices published (marked [demo])"
+            )
+    clusters = load_demo_clusters(session)
+    if not clusters.already_loaded:
+        records.lines.append(
+            f"{clusters.clusters} demo cluster organisations with {clusters.evaluations} "
+            "stage evaluations and one open demo funding call"
+        )
+    return records

@@ -12,17 +12,21 @@ from fastapi.staticfiles import StaticFiles
 
 from polisee import __version__
 from polisee.config import Settings
-from polisee.records.db import make_engine, make_session_factory
+from polisee.records.db import make_engine, make_session_factory, transaction
 from polisee.records.migrate import upgrade
+from polisee.services.financing import ensure_builtin_ladders
 from polisee.web.errors import install_error_handlers
 from polisee.web.evidence_app import install_evidence
 from polisee.web.routes import (
     admin,
     api,
+    api_clusters,
     api_practices,
     assessment_results,
     assessments,
     auth,
+    cluster_organisations,
+    financing,
     frameworks,
     home,
     notifications,
@@ -55,6 +59,8 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
             parents=True, exist_ok=True
         )
     upgrade(settings.database_url)
+    with transaction(settings.database_url) as db:
+        ensure_builtin_ladders(db)
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager
@@ -92,6 +98,9 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
         frameworks,
         api_practices,
         notifications,
+        cluster_organisations,
+        financing,
+        api_clusters,
     ):
         app.include_router(module.router)
     install_practices(app, settings)

@@ -41,6 +41,7 @@ from polisee.web.charts._echarts import (
     shift_share_bar,
     trend_lines,
 )
+from polisee.web.charts._financing import scenario_grants
 from polisee.web.charts._numbers import format_number
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "lq_bar",
     "opportunity_scatter",
     "radar",
+    "scenario_grants",
     "shift_share_bar",
     "theme_radar",
     "trend_lines",
