@@ -189,7 +189,7 @@ def test_benchmark_uses_published_results_of_peer_regions(db: Session) -> None:
     ]
     assert gaps[0].region_code == "HU21"
     assert gaps[0].theme_key == "innovation"
-    assert gaps[0].guiding.startswith("How many joint R&D projects")
+    assert gaps[0].guiding_text.startswith("How many joint R&D projects")
     assert sa.weak_criteria(db, case.assessment_id, peers=[]) == []
     with pytest.raises(InputError, match="not its own peer"):
         sa.set_peers(db, case.assessment_id, principal=case.owner, regions=["HU21"])

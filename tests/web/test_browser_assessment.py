@@ -1,5 +1,6 @@
 """The self-assessment in a real browser: a policy maker creates an assessment and invites
-two respondents, who answer in separate browser contexts; the owner sees the radar chart."""
+two respondents, who answer in separate browser contexts; the owner sees the radar chart and
+the good practices recommended for the weakest theme, and pins one."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from tests.services._assessment import person
+from tests.services._practice_helpers import make_principal, published_practice
 from tests.web._browser import ARGS, BROWSER, SCREENSHOTS, needs_chromium, serve
 from tests.web.conftest import PASSWORD
 
@@ -20,6 +22,7 @@ pytestmark = [pytest.mark.browser, needs_chromium]
 OWNER = "owner@example.eu"
 ANA = ("ana@example.eu", "public_authority", 4)
 BENCE = ("bence@example.eu", "business", 2)
+SUSTAINABILITY = {"green_goals", "eco_innovation", "circular_economy", "transition_support"}
 
 
 @pytest.fixture
@@ -28,6 +31,17 @@ def server(app: FastAPI, database_url: str) -> Iterator[str]:
         person(db, OWNER, role="policy_maker", organisation="Pannon Agency")
         person(db, ANA[0])
         person(db, BENCE[0])
+        author = make_principal(db, "author", "cluster_manager")
+        validator = make_principal(db, "validator", "analyst")
+        published_practice(
+            db,
+            author,
+            validator,
+            title="Green technology cluster for eco-innovation",
+            summary="Companies develop climate and circular-economy technologies together.",
+            themes=("sustainability",),
+            regions=("AT22",),
+        )
     with serve(app) as url:
         yield url
 
@@ -93,7 +107,9 @@ def test_owner_creates_two_respondents_answer_owner_sees_the_radar(server: str) 
             for key in page.locator("div.as-criterion").evaluate_all(
                 "nodes => nodes.map(n => n.dataset.criterion)"
             ):
-                page.locator(f"input[name='score-{key}'][value='{score}']").check()
+                # Both score sustainability low: the weakest theme, with practices to learn from.
+                weak = key in SUSTAINABILITY
+                page.locator(f"input[name='score-{key}'][value='{1 if weak else score}']").check()
             page.get_by_role("button", name="Submit all answers").click()
             page.wait_for_url(re.compile(r".*/answers\?saved=submitted$"))
             assert page.locator("div.as-criterion fieldset[disabled]").count() == 24
@@ -107,6 +123,11 @@ def test_owner_creates_two_respondents_answer_owner_sees_the_radar(server: str) 
         median = owner.locator("tr[data-theme='innovation'] [data-col='median']").inner_text()
         assert median == "3.0"  # median of 4 and 2
         assert owner.locator("tr[data-theme='innovation'] .as-flag").count() == 1
+        recommended = owner.locator(".as-recommended[data-criterion='green_goals'] article")
+        assert recommended.first.inner_text().startswith("Green technology cluster")
+        recommended.first.get_by_role("button", name="Pin to this assessment").click()
+        owner.wait_for_url(re.compile(r".*/results#pinned$"))
+        assert owner.locator(".as-pins li[data-practice]").count() == 1
         owner.screenshot(path=str(SCREENSHOTS / "assessment-results.png"), full_page=True)
         browser.close()
     assert not errors, errors

@@ -32,6 +32,7 @@ __all__ = [
     "Assessment",
     "AssessmentStatus",
     "Framework",
+    "PinnedPractice",
     "Respondent",
     "ReviewKind",
     "ReviewMessage",
@@ -221,3 +222,24 @@ class ReviewMessage(Base):
     author_label: Mapped[str] = mapped_column(String(254))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PinnedPractice(Base):
+    """A good practice the assessment's owners keep for one of its weak criteria."""
+
+    __tablename__ = "assessment_pinned_practices"
+    __table_args__ = (UniqueConstraint("assessment_id", "practice_id", "criterion_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    practice_id: Mapped[int] = mapped_column(
+        ForeignKey("practices.id", ondelete="CASCADE"), index=True
+    )
+    criterion_key: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    pinned_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    pinned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

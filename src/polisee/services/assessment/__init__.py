@@ -74,6 +74,14 @@ from polisee.services.assessment._indicators import (
     region_indicators,
     suggested_peers,
 )
+from polisee.services.assessment._pins import (
+    MAX_NOTE,
+    PinView,
+    can_pin,
+    pin_practice,
+    pinned_practices,
+    unpin_practice,
+)
 from polisee.services.assessment._results import (
     CONSENSUS_GAP,
     Benchmark,
@@ -104,6 +112,7 @@ __all__ = [
     "GAP_BELOW_PEERS",
     "INDICATORS",
     "MAX_MESSAGE",
+    "MAX_NOTE",
     "MAX_PEERS",
     "MAX_TEXT",
     "SHIPPED_DIR",
@@ -123,6 +132,7 @@ __all__ = [
     "Level",
     "LocalText",
     "PeerResult",
+    "PinView",
     "Questionnaire",
     "RespondentProgress",
     "Results",
@@ -135,6 +145,7 @@ __all__ = [
     "add_comment",
     "add_reply",
     "benchmark",
+    "can_pin",
     "create_assessment",
     "definition_of",
     "ensure_framework",
@@ -152,6 +163,8 @@ __all__ = [
     "managing_organisations",
     "normalise_region",
     "parse_framework",
+    "pin_practice",
+    "pinned_practices",
     "previous_round",
     "progress",
     "publish",
@@ -168,5 +181,6 @@ __all__ = [
     "shipped_frameworks",
     "suggested_peers",
     "summarise",
+    "unpin_practice",
     "weak_criteria",
 ]

@@ -4,32 +4,19 @@ results as table rows for downloads."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from polisee.records.assessments import StakeholderGroup
 from polisee.services.assessment._definition import Theme
 from polisee.services.assessment._results import Results, Stats, results
+from polisee.services.practices import Gap
 from polisee.services.sessions import Principal
 
 __all__ = ["GAP_BELOW_PEERS", "WEAK_MEDIAN", "Gap", "gaps_of", "results_rows", "weak_criteria"]
 
 WEAK_MEDIAN = 2.0
 GAP_BELOW_PEERS = 1.5
-
-
-@dataclass(frozen=True)
-class Gap:
-    """A weak criterion: what the practice recommender looks for good practices on."""
-
-    theme_key: str
-    criterion_key: str
-    criterion_title: str
-    guiding: str
-    median: float
-    peer_median: float | None
-    region_code: str
 
 
 def gaps_of(found: Results, language: str = "en") -> list[Gap]:
@@ -48,13 +35,18 @@ def gaps_of(found: Results, language: str = "en") -> list[Gap]:
                         theme_key=theme.theme.key,
                         criterion_key=c.criterion.key,
                         criterion_title=c.criterion.title(language),
-                        guiding=" ".join(g(language) for g in c.criterion.guiding),
+                        guiding_text=" ".join(g(language) for g in c.criterion.guiding),
                         median=median,
                         peer_median=c.peer_median,
                         region_code=found.assessment.region_code,
                     )
                 )
-    return sorted(gaps, key=lambda g: (g.median, g.median - (g.peer_median or g.median)))
+    return sorted(gaps, key=_weakest_first)
+
+
+def _weakest_first(gap: Gap) -> tuple[float, float]:
+    median = gap.median if gap.median is not None else 0.0
+    return (median, median - (gap.peer_median if gap.peer_median is not None else median))
 
 
 def weak_criteria(

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from polisee.services import assessment as sa
+from polisee.services import practices as pr
 from polisee.web import charts
 from polisee.web.routes._assessment_common import (
     GROUP_LABELS,
@@ -104,6 +105,7 @@ def show_results(
     peers = chosen or suggested
     found = sa.results(db, assessment_id, viewer=principal, peers=peers)
     fmt = formatter_for(request)
+    gaps = sa.gaps_of(found, fmt.language)
     loaded, indicators = _indicators(request, found, peers)
     threads, reviewers = sa.review_threads(db, assessment_id, principal)
     context = {
@@ -126,7 +128,20 @@ def show_results(
         ],
         "threads": threads,
         "reviewers": reviewers,
-        "gaps": sa.gaps_of(found, fmt.language),
+        "gaps": gaps,
+        "recommendations": pr.recommend_practices(
+            db,
+            gaps,
+            region_code=found.assessment.region_code,
+            peer_regions=peers,
+            limit_per_gap=3,
+            encoder=pr.default_encoder(),
+        )
+        if gaps
+        else [],
+        "pins": sa.pinned_practices(db, assessment_id, principal=principal),
+        "can_pin": sa.can_pin(found_access),
+        "instruments": pr.INSTRUMENTS,
         "max_peers": sa.MAX_PEERS,
     }
     return render(request, "assessments/results.html", context)
@@ -198,3 +213,34 @@ def add_reply(
     """The owner's reply to a reviewer's comment."""
     message = sa.add_reply(db, assessment_id, principal=principal, comment_id=message_id, body=body)
     return _results_url(request, assessment_id, f"review-{message.theme_key}")
+
+
+@router.post("/assessments/{assessment_id}/pins", name="assessments:pin")
+def pin_practice(
+    request: Request,
+    db: DbSession,
+    principal: Editor,
+    assessment_id: int,
+    practice_id: Annotated[int, Form()],
+    criterion_key: Annotated[str, Form(max_length=64)],
+    note: Annotated[str, Form(max_length=sa.MAX_NOTE)] = "",
+) -> Response:
+    """Keep a recommended practice for a weak criterion."""
+    sa.pin_practice(
+        db,
+        assessment_id,
+        principal=principal,
+        practice_id=practice_id,
+        criterion_key=criterion_key,
+        note=note,
+    )
+    return _results_url(request, assessment_id, "pinned")
+
+
+@router.post("/assessments/{assessment_id}/pins/{pin_id}/delete", name="assessments:unpin")
+def unpin_practice(
+    request: Request, db: DbSession, principal: Editor, assessment_id: int, pin_id: int
+) -> Response:
+    """Drop a pinned practice."""
+    sa.unpin_practice(db, assessment_id, pin_id, principal=principal)
+    return _results_url(request, assessment_id, "pinned")
