@@ -17,6 +17,7 @@ from polisee.cli import analyse as analyse_cli
 from polisee.cli import data as data_cli
 from polisee.cli import db as db_cli
 from polisee.cli import demo as demo_cli
+from polisee.cli import report as report_cli
 from polisee.cli import serve as serve_cli
 from polisee.cli import users as users_cli
 from polisee.errors import InputError, PoliseeError
@@ -50,6 +51,7 @@ app.add_typer(data_cli.app, name="data")
 app.add_typer(db_cli.app, name="db")
 app.add_typer(users_cli.app, name="users")
 app.add_typer(serve_cli.app, name="serve")
+app.add_typer(report_cli.app, name="report")
 app.command("analyse")(analyse_cli.analyse)
 app.command("indicators")(analyse_cli.list_indicators)
 app.command("demo")(demo_cli.demo)

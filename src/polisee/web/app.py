@@ -16,7 +16,7 @@ from polisee.records.db import make_engine, make_session_factory
 from polisee.records.migrate import upgrade
 from polisee.web.errors import install_error_handlers
 from polisee.web.evidence_app import install_evidence
-from polisee.web.routes import admin, api, auth, home
+from polisee.web.routes import admin, api, auth, home, reports
 from polisee.web.security import SecurityHeadersMiddleware, verify_csrf
 
 __all__ = ["MAX_REQUEST_BYTES", "app_from_environment", "create_app"]
@@ -71,7 +71,7 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
     app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (home, auth, admin, api):
+    for module in (home, auth, admin, api, reports):
         app.include_router(module.router)
     install_evidence(app, settings)
     return app

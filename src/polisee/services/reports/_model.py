@@ -28,7 +28,8 @@ __all__ = [
 
 #: How a column is written: ``text``, ``code`` (monospace identifier), ``integer`` (a
 #: count, no decimals), ``number`` (``decimals`` places), ``percent`` (a share 0-1 shown
-#: as per cent), ``stars`` (0-4 as ★), ``flag`` (a short word, already translated).
+#: as per cent), ``stars`` (0-4 as ★), ``flag`` (a short word, already translated). A
+#: ``number`` without ``decimals`` is written with three significant digits (General in XLSX).
 ColumnKind = Literal["text", "code", "integer", "number", "percent", "stars", "flag"]
 
 
@@ -51,7 +52,8 @@ class Table:
     """A data table with where its figures come from.
 
     ``rows`` hold every row (the XLSX gets them all); the printed document shows the first
-    ``shown`` (all when None). ``caption`` says what is printed ("top 15 of 87").
+    ``shown`` (all when None). ``caption`` says what is printed ("top 15 of 87"); ``sheet``
+    is a short name for the XLSX sheet (at most 31 characters; the title by default).
     """
 
     key: str
@@ -62,6 +64,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     shown: int | None = None
     caption: str = ""
+    sheet: str = ""
     kind: Literal["table"] = "table"
 
     @property

@@ -87,7 +87,7 @@ def _key_figures(ctx: ReportContext) -> KeyFigures:
         title=_("Key figures"),
         columns=[
             Column("label", _("Figure")),
-            Column("value", _("Value"), "number", 1),
+            Column("value", _("Value"), "number"),
             Column("unit", _("Unit")),
             Column("year", _("Year"), "code"),
             Column("rank", _("Rank"), "integer"),
@@ -264,9 +264,11 @@ def _shift_share(ctx: ReportContext) -> Section:
         Column("industry_mix", _("Industry mix"), "integer"),
         Column("competitive", _("Regional shift"), "integer"),
     ]
-    blocks.append(
-        data_table(ctx, "shift_share", _("Shift-share of employment"), columns, table, block, 10)
+    printed = data_table(
+        ctx, "shift_share", _("Shift-share of employment"), columns, table, block, 10
     )
+    printed.sheet = _("Shift-share")
+    blocks.append(printed)
     return Section("shift_share", _("Shift-share of employment"), blocks, new_page=True)
 
 

@@ -79,7 +79,7 @@ def cell_text(value: Any, column: Column, fmt: Formatter) -> str:
     if column.kind == "integer":
         return fmt.count(value)
     if column.kind == "number":
-        return fmt.num(value, decimals=column.decimals)
+        return fmt.num(value, decimals=column.decimals, significant=3)
     if column.kind == "percent":
         return fmt.num(float(value) * 100, "%", decimals=column.decimals)
     if column.kind == "stars":
@@ -163,7 +163,9 @@ def _number_format(column: Column) -> str | None:
     if column.kind == "integer":
         return "#,##0"
     if column.kind == "number":
-        places = 2 if column.decimals is None else column.decimals
+        if column.decimals is None:
+            return None
+        places = column.decimals
         return "#,##0" + ("." + "0" * places if places else "")
     if column.kind == "percent":
         places = 1 if column.decimals is None else column.decimals
@@ -225,7 +227,8 @@ def render_xlsx(report: Report) -> bytes:
     meta_name = _sheet_name(_("Sources and notes"), set())
     taken.add(meta_name.lower())
     for table in report.tables():
-        _write_table(book.create_sheet(_sheet_name(table.title, taken)), table, fmt)
+        sheet = book.create_sheet(_sheet_name(table.sheet or table.title, taken))
+        _write_table(sheet, table, fmt)
     meta = book.create_sheet(meta_name)
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
