@@ -65,7 +65,7 @@ def truncate(text: str, width: float, size: float) -> str:
     """``text`` cut with an ellipsis so that it fits ``width`` px at font ``size``.
 
     >>> truncate("Manufacture of motor vehicles", 100, 10)
-    'Manufactur…'
+    'Manufacture of m…'
     >>> truncate("Short", 100, 10)
     'Short'
     """
@@ -79,7 +79,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round tick values covering ``low``..``high`` (steps of 1, 2 or 5 times a power of 10).
 
     >>> nice_ticks(0, 5.06)
-    [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    [0.0, 2.0, 4.0, 6.0]
     >>> nice_ticks(-2400, 900, 4)
     [-3000.0, -2000.0, -1000.0, 0.0, 1000.0]
     """
