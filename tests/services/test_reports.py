@@ -186,6 +186,7 @@ def test_region_report_html_has_the_evidence_of_the_profile(
         "figure-map-lq",
         "figure-map-gdp",
         "figure-lq",
+        "figure-opportunities",
         "figure-shift_share",
     ]
     assert all(f.select_one("svg") is not None for f in page.select("figure"))

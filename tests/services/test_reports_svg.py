@@ -42,12 +42,15 @@ from polisee.services.reports._map import (
 )
 from polisee.services.reports._render import css_page_label
 from polisee.services.reports._svg import (
+    QUADRANT_COLORS,
     Bar,
     Component,
+    Point,
     StackedRow,
     bar_chart,
     line_chart,
     nice_ticks,
+    scatter_chart,
     shift_share_chart,
     stacked_ticks,
     truncate,
@@ -183,6 +186,55 @@ def test_line_chart_marks_the_report_year() -> None:
     assert {"persons", "120", "2012", "2014"} <= set(texts)
     with pytest.raises(ValueError, match="at least 2"):
         line_chart([(2012.0, 1.0)], title="t")
+
+
+def test_scatter_colours_dots_by_median_quadrant_and_keeps_labels_apart() -> None:
+    # Medians of x (1, 2, 3, 4) = 2.5 and y (1, 4, 2, 3) = 2.5.
+    points = [
+        Point(1.0, 1.0, "LL"),
+        Point(2.0, 4.0, "TL"),
+        Point(4.0, 3.0, "TR", size=1.0),
+        Point(3.0, 2.0, "BR"),
+        Point(4.0, 3.0, "TR2"),  # on the same spot as TR: its label must move
+    ]
+    root = parse(
+        scatter_chart(
+            points,
+            title="t",
+            x_label="Feasibility",
+            y_label="Complexity",
+            quadrant_labels=["tr", "tl", "br", "bl"],
+        )
+    )
+    circles = list(root.iter(f"{SVG}circle"))
+    # The biggest dot is drawn first, under the others; its radius is 3 + 7 = 10.
+    assert float(circles[0].get("r", 0)) == pytest.approx(10)
+    colour = {
+        (round(float(c.get("cx", 0))), round(float(c.get("cy", 0)))): c.get("fill") for c in circles
+    }
+    assert sorted(colour.values()) == sorted(
+        [
+            QUADRANT_COLORS[3],
+            QUADRANT_COLORS[1],
+            QUADRANT_COLORS[0],
+            QUADRANT_COLORS[2],
+            QUADRANT_COLORS[0],
+        ]
+    )
+    labels = {
+        t.text: t
+        for t in root.iter(f"{SVG}text")
+        if t.get("font-size") == "9" and not t.get("stroke")
+    }
+    assert set(labels) == {"LL", "TL", "TR", "BR", "TR2"}
+    assert (labels["TR"].get("x"), labels["TR"].get("y")) != (
+        labels["TR2"].get("x"),
+        labels["TR2"].get("y"),
+    )
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert {"tr", "tl", "br", "bl", "Feasibility", "Complexity"} <= set(texts)
+    with pytest.raises(ValueError, match="4 quadrant labels"):
+        scatter_chart(points, title="t", x_label="x", y_label="y", quadrant_labels=["a"])
 
 
 def test_mercator_and_frames() -> None:

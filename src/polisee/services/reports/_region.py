@@ -29,7 +29,15 @@ from polisee.services.reports._model import (
     Table,
 )
 from polisee.services.reports._region_figures import CHART_WIDTH, map_blocks, trend_charts
-from polisee.services.reports._svg import Bar, Component, StackedRow, bar_chart, shift_share_chart
+from polisee.services.reports._svg import (
+    Bar,
+    Component,
+    Point,
+    StackedRow,
+    bar_chart,
+    scatter_chart,
+    shift_share_chart,
+)
 from polisee.statsdb import StatsStore
 
 __all__ = ["REGION_STEPS", "region_report"]
@@ -204,15 +212,46 @@ def _opportunities(ctx: ReportContext) -> Section:
         Column("cog", _("Outlook gain (COG)"), "number", 2),
         Column("quadrant", _("Quadrant"), "flag"),
     ]
-    return Section(
-        "opportunities",
-        _("Growth opportunities"),
-        [
-            readings_of(ctx, block),
-            data_table(ctx, "opportunities", _("Growth opportunities"), columns, table, block, 12),
-        ],
-        new_page=True,
+    blocks: list[Block] = [readings_of(ctx, block)]
+    known = table.dropna(subset=["density", "pci"])
+    if len(known):
+        biggest = float(known["employment"].max()) if known["employment"].notna().any() else 0.0
+        points = [
+            Point(
+                float(r["density"]),
+                float(r["pci"]),
+                str(r["industry"]) if int(r["rank"]) <= 10 else "",
+                float(r["employment"]) / biggest if biggest > 0 and r["employment"] else 0.0,
+            )
+            for r in records_of(known)
+        ]
+        title = _("Growth opportunities: feasibility and complexity")
+        svg = scatter_chart(
+            points,
+            title=title,
+            x_label=_("Feasibility (density)"),
+            y_label=_("Complexity (PCI)"),
+            quadrant_labels=[
+                _("Low risk, high benefit"),
+                _("High risk, high benefit"),
+                _("Low risk, low benefit"),
+                _("High risk, low benefit"),
+            ],
+            x_format=lambda v: ctx.fmt.num(v, significant=2),
+            y_format=lambda v: ctx.fmt.num(v, significant=2),
+            width=CHART_WIDTH,
+            height=270,
+        )
+        caption = _(
+            "Each dot is an industry in which the region is not yet specialised: to the right "
+            "the closer it is to what the region already does, higher up the more complex; "
+            "dashed lines at the medians, dots sized by employment, the ten best labelled."
+        )
+        blocks.append(Chart("opportunities", title, svg, caption, ctx.sources(block.sources)))
+    blocks.append(
+        data_table(ctx, "opportunities", _("Growth opportunities"), columns, table, block, 10)
     )
+    return Section("opportunities", _("Growth opportunities"), blocks, new_page=True)
 
 
 def _shift_share(ctx: ReportContext) -> Section:

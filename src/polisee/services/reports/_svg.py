@@ -16,12 +16,15 @@ from xml.sax.saxutils import escape
 
 __all__ = [
     "FONT_FAMILY",
+    "QUADRANT_COLORS",
     "Bar",
     "Component",
+    "Point",
     "StackedRow",
     "bar_chart",
     "line_chart",
     "nice_ticks",
+    "scatter_chart",
     "shift_share_chart",
     "stacked_ticks",
     "text_width",
@@ -467,6 +470,183 @@ def line_chart(
             out.append(
                 f'<text x="{_n(x(a) + dx)}" y="{_n(y(b) - 7)}" text-anchor="{anchor}" '
                 f'fill="{_HIGHLIGHT}" font-size="{size:g}" font-weight="bold">{escape(text)}</text>'
+            )
+    out.append("</svg>")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Point:
+    """A dot of a scatter chart; ``size`` 0-1 scales its radius, ``label`` is written beside it."""
+
+    x: float
+    y: float
+    label: str = ""
+    size: float = 0.0
+
+
+#: Quadrant colours of :func:`scatter_chart`: top right, top left, bottom right, bottom left.
+QUADRANT_COLORS = ("#009E73", "#E69F00", "#0072B2", "#9aa5b1")
+
+
+def _place_label(
+    text: str,
+    cx: float,
+    cy: float,
+    radius: float,
+    size: float,
+    taken: Sequence[tuple[float, float, float, float]],
+) -> tuple[float, float, float, float]:
+    """The box ``(x0, y0, x1, y1)`` for a dot's label: right of the dot, else left, above or
+    below, whichever first overlaps no label placed before (else right, overlapping)."""
+    w, h = text_width(text, size), size + 2
+    candidates = [
+        (cx + radius + 2, cy - h / 2),
+        (cx - radius - 2 - w, cy - h / 2),
+        (cx - w / 2, cy - radius - 1 - h),
+        (cx - w / 2, cy + radius + 1),
+    ]
+    for x0, y0 in candidates:
+        box = (x0, y0, x0 + w, y0 + h)
+        if not any(
+            box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken
+        ):
+            return box
+    x0, y0 = candidates[0]
+    return (x0, y0, x0 + w, y0 + h)
+
+
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def scatter_chart(
+    points: Sequence[Point],
+    *,
+    title: str,
+    x_label: str,
+    y_label: str,
+    quadrant_labels: Sequence[str],
+    x_format: Callable[[float], str] = _plain,
+    y_format: Callable[[float], str] = _plain,
+    width: float = 660,
+    height: float = 320,
+) -> str:
+    """Dots split into quadrants by the medians of x and y, coloured by quadrant, with the
+    quadrants named in the plot's corners (Balland et al. 2019's feasibility-complexity plot).
+
+    Parameters
+    ----------
+    points : sequence of Point
+        Finite coordinates; at least one.
+    title, x_label, y_label : str
+        The accessible title and the axis names.
+    quadrant_labels : sequence of 4 str
+        Top right, top left, bottom right, bottom left.
+    x_format, y_format : callable
+        Write tick values as the reader does.
+    width, height : float
+        Size in px.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element.
+    """
+    if not points:
+        raise ValueError("expected at least one point")
+    if len(quadrant_labels) != 4:
+        raise ValueError(f"expected 4 quadrant labels, got {len(quadrant_labels)}")
+    size = 10.0
+    xs, ys = [p.x for p in points], [p.y for p in points]
+    x_ticks, y_ticks = nice_ticks(min(xs), max(xs), 5), nice_ticks(min(ys), max(ys), 4)
+    y_texts = [y_format(t) for t in y_ticks]
+    left = max(text_width(t, size) for t in y_texts) + 22
+    top, right, bottom = 8.0, 10.0, 40.0
+
+    def x(value: float) -> float:
+        return left + (value - x_ticks[0]) / (x_ticks[-1] - x_ticks[0]) * (width - left - right)
+
+    def y(value: float) -> float:
+        return top + (y_ticks[-1] - value) / (y_ticks[-1] - y_ticks[0]) * (height - top - bottom)
+
+    x_mid, y_mid = _median(xs), _median(ys)
+    out = _svg_open(width, height, title)
+    for tick in x_ticks:
+        out.append(
+            f'<line x1="{_n(x(tick))}" y1="{_n(top)}" x2="{_n(x(tick))}" '
+            f'y2="{_n(height - bottom)}" stroke="{_GRID}" stroke-width="0.8"/>'
+        )
+        out.append(
+            f'<text x="{_n(x(tick))}" y="{_n(height - bottom + 13)}" text-anchor="middle" '
+            f'fill="{_MUTED}" font-size="{size:g}">{escape(x_format(tick))}</text>'
+        )
+    for tick, text in zip(y_ticks, y_texts, strict=True):
+        out.append(
+            f'<line x1="{_n(left)}" y1="{_n(y(tick))}" x2="{_n(width - right)}" '
+            f'y2="{_n(y(tick))}" stroke="{_GRID}" stroke-width="0.8"/>'
+        )
+        out.append(
+            f'<text x="{_n(left - 5)}" y="{_n(y(tick) + 3.5)}" text-anchor="end" '
+            f'fill="{_MUTED}" font-size="{size:g}">{escape(text)}</text>'
+        )
+    out.append(
+        f'<text x="{_n((left + width - right) / 2)}" y="{_n(height - 6)}" text-anchor="middle" '
+        f'fill="{_MUTED}" font-size="{size:g}">{escape(x_label)}</text>'
+    )
+    cy = (top + height - bottom) / 2
+    out.append(
+        f'<text x="10" y="{_n(cy)}" text-anchor="middle" fill="{_MUTED}" font-size="{size:g}" '
+        f'transform="rotate(-90 10 {_n(cy)})">{escape(y_label)}</text>'
+    )
+    for x1, y1, x2, y2 in (
+        (x(x_mid), top, x(x_mid), height - bottom),
+        (left, y(y_mid), width - right, y(y_mid)),
+    ):
+        out.append(
+            f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke="{_MUTED}" '
+            f'stroke-width="1" stroke-dasharray="4 3"/>'
+        )
+
+    def radius(point: Point) -> float:
+        return 3.0 + 7.0 * math.sqrt(min(max(point.size, 0.0), 1.0))
+
+    for point in sorted(points, key=lambda p: -p.size):
+        quadrant = (
+            (0 if point.x >= x_mid else 1) if point.y >= y_mid else (2 if point.x >= x_mid else 3)
+        )
+        out.append(
+            f'<circle cx="{_n(x(point.x))}" cy="{_n(y(point.y))}" r="{_n(radius(point))}" '
+            f'fill="{QUADRANT_COLORS[quadrant]}" fill-opacity="0.8" stroke="#ffffff" '
+            f'stroke-width="0.8"/>'
+        )
+    halo = 'stroke="#ffffff" stroke-width="3" stroke-linejoin="round"'
+    taken: list[tuple[float, float, float, float]] = []
+    for point in points:
+        if not point.label:
+            continue
+        box = _place_label(point.label, x(point.x), y(point.y), radius(point), 9.0, taken)
+        taken.append(box)
+        for stroke in (halo, ""):
+            out.append(
+                f'<text x="{_n(box[0])}" y="{_n(box[3] - 2)}" font-size="9" {stroke}>'
+                f"{escape(point.label)}</text>"
+            )
+    corners = (
+        (width - right - 4, top + 12, "end"),
+        (left + 4, top + 12, "start"),
+        (width - right - 4, height - bottom - 6, "end"),
+        (left + 4, height - bottom - 6, "start"),
+    )
+    for (cx, cy2, anchor), label, colour in zip(
+        corners, quadrant_labels, QUADRANT_COLORS, strict=True
+    ):
+        for stroke in (halo, ""):
+            out.append(
+                f'<text x="{_n(cx)}" y="{_n(cy2)}" text-anchor="{anchor}" fill="{colour}" '
+                f'font-size="{size:g}" font-weight="bold" {stroke}>{escape(label)}</text>'
             )
     out.append("</svg>")
     return "".join(out)
