@@ -11,13 +11,19 @@ WeasyPrint, :func:`render_xlsx` writes one sheet per table and a "Sources and no
 Adding a report type (the assessment report, the plan monitoring report):
 
 1. write ``_<type>.py`` with a function ``<type>_report(..., language, today, on_step) ->
-   Report`` that reads its service (e.g. an assessment and its responses), translates
-   every text with ``Formatter(language).gettext`` and returns sections; draw charts with
-   :mod:`._svg` (bars, diverging bars, lines; add a radar there for the assessment) and
-   maps with :mod:`._map`;
-2. export it here and add its strings to ``web/locales/{en,hu}/LC_MESSAGES/reports.po``;
+   Report`` that reads its service (e.g. an assessment and its responses) and returns
+   sections. :class:`._context.ReportContext` gives the language's formatter and ``_``;
+   ``data_table`` turns a frame into a :class:`Table` with sources and notes; draw charts
+   with :mod:`._svg` (bars, diverging bars, lines, scatter; add a radar there for the
+   assessment) and maps with :mod:`._map`. ``_region.py`` is the worked example;
+2. export it here and add its strings to ``web/locales/{en,hu}/LC_MESSAGES/reports.po``
+   (``tests/services/test_reports.py`` checks every ``_("...")`` of this package is there);
 3. call it from the CLI (``polisee report <type>``) and a web route, both passing the
    result to :func:`export`. Templates, print CSS and the XLSX writer need no change.
+
+Templates live in ``templates/`` beside this package and are rendered by a Jinja2
+environment of the services layer (which may not import the web layer); the catalogues and
+number and date formatting are shared with the web through :mod:`polisee.services.i18n`.
 """
 
 from __future__ import annotations

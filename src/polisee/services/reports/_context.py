@@ -27,13 +27,13 @@ __all__ = [
 
 
 class ReportContext:
-    """What every section builder needs: the profile, the language and localised titles."""
+    """What every report builder needs: the language, its formatter and gettext (``_``), and
+    industry titles in that language."""
 
-    def __init__(self, profile: ev.RegionProfile, language: str, titles: dict[str, str]) -> None:
-        self.profile = profile
+    def __init__(self, language: str, titles: dict[str, str] | None = None) -> None:
         self.fmt = ev.Formatter(language)
         self.language = language
-        self.titles = titles
+        self.titles = titles or {}
         self._ = self.fmt.gettext
 
     def title(self, code: str, fallback: str) -> str:
@@ -41,16 +41,20 @@ class ReportContext:
         return self.titles.get(code) or fallback
 
     def sources(self, items: Sequence[ev.Source]) -> list[str]:
+        """Source lines in the reader's language, one per dataset and period."""
         seen: dict[str, str] = {}
         for item in items:
             seen.setdefault(item.dataset + item.year, self.fmt.source(item))
         return list(seen.values())
 
     def notes(self, items: Sequence[str]) -> list[str]:
+        """Notes (English msgids) translated."""
         return [self._(note) for note in items]
 
 
 def lower_first(text: str) -> str:
+    """A title put mid-sentence: "Közúti jármű gyártása" -> "közúti jármű gyártása" (codes
+    and acronyms such as "ICT" stay as they are)."""
     return text[:1].lower() + text[1:] if text[:2].isalpha() and not text[:2].isupper() else text
 
 
@@ -69,7 +73,8 @@ def localised_titles(data_dir: Path | None, language: str) -> dict[str, str]:
 
 
 def say(ctx: ReportContext, reading: ev.Reading, block: ev.Block) -> str:
-    """A reading in the reader's language, with industry titles in that language too."""
+    """An evidence reading in the reader's language, with the industry titles and cluster
+    names it quotes in that language too."""
     values = dict(reading.values)
     if "industry" in values and isinstance(values.get("code"), str):
         code = str(values["code"])
@@ -86,10 +91,12 @@ def say(ctx: ReportContext, reading: ev.Reading, block: ev.Block) -> str:
 
 
 def readings_of(ctx: ReportContext, block: ev.Block) -> Paragraphs:
+    """The readings of an evidence block as a paragraph block."""
     return Paragraphs([say(ctx, r, block) for r in block.readings], style="reading")
 
 
 def records_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as dicts of plain Python values, missing values as None."""
     rows = []
     for record in frame.to_dict("records"):
         row: dict[str, Any] = {}
@@ -104,6 +111,7 @@ def records_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def rows_caption(ctx: ReportContext, shown: int, total: int) -> str:
+    """ "The first 12 of 64 rows; ..." when a table is printed in part, else ""."""
     if shown >= total:
         return ""
     return ctx._("The first {shown} of {total} rows; the XLSX file holds them all.").format(
@@ -120,6 +128,8 @@ def data_table(
     block: ev.Block | None,
     shown: int | None = None,
 ) -> Table:
+    """A report table of ``frame`` with the evidence block's sources and notes translated;
+    the first ``shown`` rows are printed (all when None), the XLSX holds every row."""
     rows = records_of(frame)
     return Table(
         key=key,

@@ -10,7 +10,6 @@ from polisee import __version__
 from polisee.services import evidence as ev
 from polisee.services.i18n import country_name
 from polisee.services.reports._context import (
-    ReportContext,
     data_table,
     localised_titles,
     readings_of,
@@ -28,7 +27,12 @@ from polisee.services.reports._model import (
     Section,
     Table,
 )
-from polisee.services.reports._region_figures import CHART_WIDTH, map_blocks, trend_charts
+from polisee.services.reports._region_figures import (
+    CHART_WIDTH,
+    RegionContext,
+    map_blocks,
+    trend_charts,
+)
 from polisee.services.reports._svg import (
     Bar,
     Component,
@@ -59,7 +63,7 @@ def _quiet(done: int, total: int, what: str) -> None:
 # --- sections ------------------------------------------------------------------------------
 
 
-def _key_figures(ctx: ReportContext) -> KeyFigures:
+def _key_figures(ctx: RegionContext) -> KeyFigures:
     _, p = ctx._, ctx.profile
     cards = []
     rows = []
@@ -109,7 +113,7 @@ def _key_figures(ctx: ReportContext) -> KeyFigures:
     return KeyFigures(cards, table)
 
 
-def _summary(ctx: ReportContext) -> Section:
+def _summary(ctx: RegionContext) -> Section:
     _, p = ctx._, ctx.profile
     picks = [
         ("specialisations", 0),
@@ -128,7 +132,7 @@ def _summary(ctx: ReportContext) -> Section:
     return Section("summary", _("At a glance"), blocks)
 
 
-def _clusters(ctx: ReportContext) -> Section:
+def _clusters(ctx: RegionContext) -> Section:
     _, block = ctx._, ctx.profile.block("clusters")
     table = block.table.copy()
     table["cluster_name"] = [_(str(n)) for n in table["cluster_name"]]
@@ -153,7 +157,7 @@ def _clusters(ctx: ReportContext) -> Section:
     return Section("clusters", _("Clusters"), [readings_of(ctx, block), printed], new_page=True)
 
 
-def _specialisations(ctx: ReportContext) -> Section:
+def _specialisations(ctx: RegionContext) -> Section:
     _, p, block = ctx._, ctx.profile, ctx.profile.block("specialisations")
     table = block.table.copy()
     table["title"] = [
@@ -196,7 +200,7 @@ def _specialisations(ctx: ReportContext) -> Section:
     return Section("specialisations", _("Top specialisations"), blocks, new_page=True)
 
 
-def _opportunities(ctx: ReportContext) -> Section:
+def _opportunities(ctx: RegionContext) -> Section:
     _, block = ctx._, ctx.profile.block("opportunities")
     table = block.table.copy()
     table["title"] = [
@@ -254,7 +258,7 @@ def _opportunities(ctx: ReportContext) -> Section:
     return Section("opportunities", _("Growth opportunities"), blocks, new_page=True)
 
 
-def _shift_share(ctx: ReportContext) -> Section:
+def _shift_share(ctx: RegionContext) -> Section:
     _, block = ctx._, ctx.profile.block("shift_share")
     table = block.table.copy()
     table["title"] = [
@@ -311,7 +315,7 @@ def _shift_share(ctx: ReportContext) -> Section:
     return Section("shift_share", _("Shift-share of employment"), blocks, new_page=True)
 
 
-def _peers_and_indices(ctx: ReportContext) -> Section:
+def _peers_and_indices(ctx: RegionContext) -> Section:
     _, p = ctx._, ctx.profile
     peers = p.block("peers")
     frame = peers.table.copy()
@@ -349,7 +353,7 @@ def _peers_and_indices(ctx: ReportContext) -> Section:
     )
 
 
-def _about(ctx: ReportContext) -> Section:
+def _about(ctx: RegionContext) -> Section:
     _ = ctx._
     texts = [
         _(
@@ -420,7 +424,7 @@ def region_report(
     on_step(0, REGION_STEPS, "profile")
     profile = ev.region_profile(store, code, year, cache=cache)
     on_step(1, REGION_STEPS, "titles")
-    ctx = ReportContext(profile, language, localised_titles(data_dir, language))
+    ctx = RegionContext(profile, language, localised_titles(data_dir, language))
     _ = ctx._
     on_step(2, REGION_STEPS, "maps")
     maps = map_blocks(ctx, store, data_dir, cache)

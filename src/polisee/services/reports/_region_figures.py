@@ -27,22 +27,41 @@ from polisee.services.reports._svg import line_chart
 from polisee.sources.gisco import label_points
 from polisee.statsdb import StatsStore
 
-__all__ = ["CHART_WIDTH", "HALF_WIDTH", "MAP_ASPECT", "map_blocks", "trend_charts"]
+__all__ = [
+    "CHART_WIDTH",
+    "HALF_WIDTH",
+    "MAP_ASPECT",
+    "RegionContext",
+    "map_blocks",
+    "trend_charts",
+]
 
 CHART_WIDTH = 660.0
 HALF_WIDTH = 320.0
 MAP_ASPECT = 1.05
 
 
-def trend_charts(ctx: ReportContext) -> list[Block]:
+class RegionContext(ReportContext):
+    """The report context with the region's profile."""
+
+    def __init__(
+        self, profile: ev.RegionProfile, language: str, titles: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(language, titles)
+        self.profile = profile
+
+
+def trend_charts(ctx: RegionContext) -> list[Block]:
+    """Persons employed and GDP per inhabitant over the years, side by side."""
     _, p = ctx._, ctx.profile
     charts: list[Block] = []
     for figure in p.key_figures:
-        if figure.key not in ("employment", "gdp_pps_hab") or len(figure.trend) < 2:
+        points = [(float(y), v) for y, v in figure.trend if math.isfinite(v)]
+        if figure.key not in ("employment", "gdp_pps_hab") or len(points) < 2:
             continue
         title = _("{label}, {region}").format(label=_(figure.label), region=p.name)
         svg = line_chart(
-            [(float(y), v) for y, v in figure.trend],
+            points,
             title=title,
             unit=_(figure.unit),
             mark=float(p.year),
@@ -56,8 +75,10 @@ def trend_charts(ctx: ReportContext) -> list[Block]:
 
 
 def map_blocks(
-    ctx: ReportContext, store: StatsStore, data_dir: Path | None, cache: ev.EvidenceCache | None
+    ctx: RegionContext, store: StatsStore, data_dir: Path | None, cache: ev.EvidenceCache | None
 ) -> list[Block]:
+    """Two maps of the region's country and neighbours, side by side: the location quotient
+    of the region's largest specialisation and GDP per inhabitant; a note without boundaries."""
     _, p = ctx._, ctx.profile
     if data_dir is None:
         return [Paragraphs([_("No boundary files are at hand: the maps are left out.")], "note")]
