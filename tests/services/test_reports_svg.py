@@ -169,6 +169,15 @@ def test_shift_share_chart_stacks_positive_parts_right_and_negative_parts_left()
     assert {"National", "Mix", "Shift", "Change", "+12", "C29"} <= set(texts)
 
 
+def test_shift_share_legend_stays_inside_the_chart() -> None:
+    components = [Component(k, f"A long legend label {k}", "#111111") for k in ("a", "b", "c")]
+    row = StackedRow("An industry with a rather long name " * 3, {"a": 1.0}, 1.0, "+1")
+    root = parse(shift_share_chart([row], components, title="t", total_label="Change", width=400))
+    legend = [t for t in root.iter(f"{SVG}text") if t.text == "Change"]
+    # 0.56 em per character at 11 px: "Change" is 37 px wide and must end inside 400 px.
+    assert float(legend[0].get("x", 0)) + 6 * 11 * 0.56 <= 400
+
+
 def test_line_chart_marks_the_report_year() -> None:
     svg = line_chart(
         [(2012.0, 100.0), (2013.0, 120.0), (2014.0, 110.0)],

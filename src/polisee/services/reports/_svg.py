@@ -301,8 +301,9 @@ def shift_share_chart(
     size = 11.0
     label_room = min(max((text_width(r.label, size) for r in rows), default=0.0), width * 0.4) + 8
     value_room = max((text_width(r.total_text, size) for r in rows), default=0.0) + 12
-    legend_height = 24.0
-    top = legend_height + 6
+    entries = [(c.label, c.color) for c in components] + [(total_label, "")]
+    legend = _legend_layout([label for label, _ in entries], size, width - 6)
+    top = 20.0 * (max(line for _, line in legend) + 1) + 6
     plot_left, plot_right = label_room, width - value_room
     plot_height = row_height * len(rows)
     height = top + plot_height + (40 if axis_label else 24)
@@ -313,17 +314,13 @@ def shift_share_chart(
         return plot_left + (value - low) / (high - low) * (plot_right - plot_left)
 
     out = _svg_open(width, height, title)
-    cursor = plot_left
-    for component in [*components, None]:
-        label = total_label if component is None else component.label
-        if component is None:
-            out.append(f'<rect x="{_n(cursor + 4)}" y="4" width="3" height="12" fill="{_INK}"/>')
-        else:
-            out.append(
-                f'<rect x="{_n(cursor)}" y="4" width="12" height="12" fill="{component.color}"/>'
-            )
-        out.append(f'<text x="{_n(cursor + 17)}" y="14">{escape(label)}</text>')
-        cursor += 17 + text_width(label, size) + 18
+    for (label, colour), (lx, line) in zip(entries, legend, strict=True):
+        ly = 4 + 20 * line
+        if colour:
+            out.append(f'<rect x="{_n(lx)}" y="{_n(ly)}" width="12" height="12" fill="{colour}"/>')
+        else:  # the total's mark, as drawn on the rows
+            out.append(f'<rect x="{_n(lx + 4)}" y="{_n(ly)}" width="3" height="12" fill="{_INK}"/>')
+        out.append(f'<text x="{_n(lx + 17)}" y="{_n(ly + 10)}">{escape(label)}</text>')
     for tick in ticks:
         out.append(
             f'<line x1="{_n(x(tick))}" y1="{_n(top)}" x2="{_n(x(tick))}" '
@@ -370,6 +367,32 @@ def shift_share_chart(
     )
     out.append("</svg>")
     return "".join(out)
+
+
+def _legend_layout(labels: Sequence[str], size: float, width: float) -> list[tuple[float, int]]:
+    """``(x, line)`` of each legend entry (a 12 px swatch and its label): right-aligned on
+    one line when it fits, else wrapped onto as many lines as needed from the left.
+
+    >>> _legend_layout(["ab", "cd"], 10, 200)
+    [(125.6, 0), (171.8, 0)]
+    >>> [line for _, line in _legend_layout(["a" * 30, "b" * 30], 10, 200)]
+    [0, 1]
+    """
+    steps = [17 + text_width(label, size) + 18 for label in labels]
+    if sum(steps) - 18 <= width:
+        x = width - (sum(steps) - 18)
+        placed = []
+        for step in steps:
+            placed.append((round(x, 1), 0))
+            x += step
+        return placed
+    placed, x, line = [], 0.0, 0
+    for step in steps:
+        if x > 0 and x + step - 18 > width:
+            x, line = 0.0, line + 1
+        placed.append((round(x, 1), line))
+        x += step
+    return placed
 
 
 def stacked_ticks(rows: Sequence[StackedRow], components: Sequence[Component]) -> list[float]:
