@@ -81,6 +81,7 @@ EVIDENCE = [
     ("/regions", "/regions", 503),
     ("/regions/{code}", "/regions/HU21", 503),
     ("/regions/{code}/tables/{table}.{fmt}", "/regions/HU21/tables/peers.csv", 503),
+    ("/regions/{code}/report.{fmt}", "/regions/HU21/report.pdf", 503),
     ("/clusters", "/clusters", 503),
     ("/clusters/{code}", "/clusters/4", 503),
     ("/clusters/{code}/ranking.{fmt}", "/clusters/4/ranking.csv", 503),

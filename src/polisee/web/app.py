@@ -30,6 +30,7 @@ from polisee.web.routes import (
     frameworks,
     home,
     notifications,
+    reports,
 )
 from polisee.web.routes.practices import install_practices
 from polisee.web.security import SecurityHeadersMiddleware, verify_csrf
@@ -101,6 +102,7 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
         cluster_organisations,
         financing,
         api_clusters,
+        reports,
     ):
         app.include_router(module.router)
     install_practices(app, settings)

@@ -6,8 +6,8 @@ parts (a year's location quotients, economic complexity, star ratings) are compu
 every region and shared by all profiles and maps of that year.
 
 Text meant for people is returned as :class:`Reading` objects: an English message template
-(the translation key) with named values, so that the web layer translates the sentence and
-formats the numbers in the reader's language.
+(the translation key) with named values, so that the caller translates the sentence and
+formats the numbers in the reader's language with a :class:`Formatter`.
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ from polisee.services.evidence._cache import (
     country_bounds,
     open_store,
 )
+from polisee.services.evidence._format import Formatter, full_stop
 from polisee.services.evidence._model import (
     INDEX_KEYS,
     MAP_INDICATORS,
+    MIN_SHARE_FOR_READING,
     SOURCE_TITLES,
     Block,
     Figure,
@@ -50,11 +52,13 @@ from polisee.services.evidence._views import (
 __all__ = [
     "INDEX_KEYS",
     "MAP_INDICATORS",
+    "MIN_SHARE_FOR_READING",
     "SOURCE_TITLES",
     "Block",
     "CacheMiss",
     "EvidenceCache",
     "Figure",
+    "Formatter",
     "KeyFigure",
     "MapIndicator",
     "Reading",
@@ -68,6 +72,7 @@ __all__ = [
     "compare_regions",
     "country_bounds",
     "default_year",
+    "full_stop",
     "industries_list",
     "industry_overview",
     "map_values",

@@ -12,11 +12,10 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from babel.dates import format_date
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from markupsafe import Markup
@@ -29,7 +28,6 @@ from polisee.services.permissions import Permission
 from polisee.services.sessions import Principal
 from polisee.statsdb import StatsStore
 from polisee.web import charts
-from polisee.web.i18n import translations
 from polisee.web.security import require
 from polisee.web.templating import language_of, render
 
@@ -83,66 +81,8 @@ def cache_of(request: Request) -> ev.EvidenceCache:
 
 # --- formatting ----------------------------------------------------------------------------
 
-
-class Formatter:
-    """Numbers, dates, readings and sources in the visitor's language (used by templates)."""
-
-    def __init__(self, language: str) -> None:
-        self.language = language
-        self.gettext = translations(language).gettext
-
-    def num(
-        self, value: Any, unit: str = "", decimals: int | None = None, significant: int = 3
-    ) -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return self.gettext("no data")
-        return charts.format_number(
-            float(value),
-            self.gettext(unit) if unit else "",
-            self.language,
-            decimals=decimals,
-            significant=significant,
-            missing=self.gettext("no data"),
-        )
-
-    def count(self, value: Any) -> str:
-        return self.num(value, decimals=0)
-
-    def say(self, reading: ev.Reading) -> str:
-        values: dict[str, str] = {}
-        for key, value in reading.values.items():
-            if isinstance(value, ev.Figure):
-                values[key] = self.num(value.value, value.unit, decimals=value.decimals)
-            else:
-                values[key] = value
-        return self.gettext(reading.text).format(**values)
-
-    def source(self, source: ev.Source) -> str:
-        text = self.gettext("Source: {title} ({dataset}), {year}.").format(
-            title=self.gettext(source.title), dataset=source.dataset, year=source.year
-        )
-        if source.loaded_at is not None:
-            text += " " + self.gettext("Loaded on {date}.").format(date=self.date(source.loaded_at))
-        return text
-
-    def date(self, value: date | datetime | None) -> str:
-        if value is None:
-            return ""
-        return str(format_date(value, format="long", locale=self.language))
-
-    def stars(self, count: Any) -> str:
-        n = int(count or 0)
-        return "★" * n + "☆" * (4 - n)
-
-    def translate_spec(self, spec: Any) -> Any:
-        """Translate every string of a chart spec that the catalogue knows (titles, axes)."""
-        if isinstance(spec, dict):
-            return {k: self.translate_spec(v) for k, v in spec.items()}
-        if isinstance(spec, list):
-            return [self.translate_spec(v) for v in spec]
-        if isinstance(spec, str) and spec:
-            return self.gettext(spec)
-        return spec
+# The formatter is shared with the reports (services); the pages keep its name here.
+Formatter = ev.Formatter
 
 
 def formatter_for(request: Request) -> Formatter:
