@@ -48,6 +48,29 @@ DEMO_DATASETS: tuple[DemoDataset, ...] = (
         mapping={"region": "geo", "year": "time", "value": "values", "measure": "unit"},
         what="R&D personnel (FTE) by NUTS-2, 2009 and 2018",
     ),
+    DemoDataset(
+        "jrc_wiod_co2",
+        "eurostat_environment/jrc_wiod_co2_by_industry_2000_2016_long.csv.gz",
+        what="JRC/WIOD CO2 emission accounts by 56 industries and country, 2000-2016",
+    ),
+    DemoDataset(
+        "env_ac_ainah_r2",
+        "eurostat_environment/env_ac_ainah_r2_ghg_sections_2008_2018_tidy.csv.gz",
+        mapping={
+            "region": "geo",
+            "industry": "nace_r2",
+            "year": "year",
+            "value": "value_t",
+            "flag": "flag",
+            "measure": "=GHG_T",
+        },
+        what="Eurostat air emission accounts: greenhouse gases by NACE section, 2008-2018",
+    ),
+    DemoDataset(
+        "egss",
+        "eurostat_environment/egss_mdt_by_nace_cepa_crema.csv.gz",
+        what="Environmental goods and services sector employment (FTE) by NACE, country returns",
+    ),
 )
 
 
