@@ -18,6 +18,7 @@ from polisee.services.demo import (
     DemoDataset,
     ensure_demo_admin,
     load_demo,
+    load_demo_records,
 )
 from polisee.services.schema import upgrade
 
@@ -99,6 +100,7 @@ def demo(
     upgrade(settings.database_url)
     with transaction(settings.database_url) as session:
         password = ensure_demo_admin(session)
+        load_demo_records(session)
     if password is not None:
         out.print(
             f"[bold]Administrator account[/bold] {DEMO_ADMIN_EMAIL} with password [bold]{password}[/bold] "

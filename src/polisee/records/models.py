@@ -12,6 +12,7 @@ from polisee.records.accounts import (
 )
 from polisee.records.audit import AuditEntry
 from polisee.records.base import Base
+from polisee.records.scoreboard import ScoreboardScenario
 from polisee.records.sessions import LoginFailure, WebSession
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "PasswordResetToken",
+    "ScoreboardScenario",
     "User",
     "WebSession",
 ]

@@ -35,6 +35,7 @@ class Permission(StrEnum):
     ROLES_GRANT = "roles:grant"
     ORGANISATIONS_MANAGE = "organisations:manage"
     AUDIT_READ = "audit:read"
+    SCOREBOARD_EDIT = "scoreboard:edit"
 
 
 # Anonymous visitors read the published evidence and nothing else.
@@ -57,6 +58,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ANALYSIS_EXPORT,
             Permission.ASSESSMENT_EDIT,
             Permission.PRACTICE_PROPOSE,
+            Permission.SCOREBOARD_EDIT,
         }
     ),
     Role.ADMIN: frozenset(Permission),

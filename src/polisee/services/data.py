@@ -159,7 +159,9 @@ def _read(
             path, dataset=dataset or "jrc_wiod_co2", max_bytes=max_bytes, vocabulary=vocabulary
         )
     if fmt == "egss":
-        return read_egss(path, dataset=dataset or "egss", max_bytes=max_bytes, vocabulary=vocabulary)
+        return read_egss(
+            path, dataset=dataset or "egss", max_bytes=max_bytes, vocabulary=vocabulary
+        )
     if not mapping:
         raise InputError(
             "a plain table needs a column mapping, e.g. --map region=geo --map year=time "

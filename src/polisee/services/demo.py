@@ -13,7 +13,14 @@ from polisee.services.data import LoadSummary, load_statistics
 from polisee.sources.fetch import file_sha256
 from polisee.statsdb import StatsStore
 
-__all__ = ["DEMO_ADMIN_EMAIL", "DEMO_DATASETS", "DemoDataset", "ensure_demo_admin", "load_demo"]
+__all__ = [
+    "DEMO_ADMIN_EMAIL",
+    "DEMO_DATASETS",
+    "DemoDataset",
+    "ensure_demo_admin",
+    "load_demo",
+    "load_demo_records",
+]
 
 
 @dataclass(frozen=True)
@@ -145,3 +152,13 @@ def ensure_demo_admin(session: Session) -> str | None:
         session, user_id=user.id, organisation_id=organisation.id, role="admin", actor=CLI_ACTOR
     )
     return password
+
+
+def load_demo_records(session: Session) -> dict[str, int]:
+    """Demo content kept as records (marked as demo): the scoreboard's weight scenarios.
+
+    Idempotent: what exists already (by name) is left as it is. Returns counts added.
+    """
+    from polisee.services.scoreboard import create_demo_scenarios
+
+    return {"scoreboard_scenarios": create_demo_scenarios(session)}

@@ -90,5 +90,7 @@ def technology_members(aggregate: str) -> list[str]:
     members = table.loc[table["aggregate"] == aggregate, "nace_division"].tolist()
     if not members:
         known = ", ".join(sorted(table["aggregate"].unique()))
-        raise InputError(f"expected an aggregate among {known}, got {aggregate!r}", field="aggregate")
+        raise InputError(
+            f"expected an aggregate among {known}, got {aggregate!r}", field="aggregate"
+        )
     return [str(m) for m in members]
