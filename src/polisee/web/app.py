@@ -16,7 +16,7 @@ from polisee.records.db import make_engine, make_session_factory
 from polisee.records.migrate import upgrade
 from polisee.web.errors import install_error_handlers
 from polisee.web.evidence_app import install_evidence
-from polisee.web.routes import admin, api, auth, home
+from polisee.web.routes import admin, api, api_scoreboard, auth, home, scoreboard
 from polisee.web.security import SecurityHeadersMiddleware, verify_csrf
 
 __all__ = ["MAX_REQUEST_BYTES", "app_from_environment", "create_app"]
@@ -74,6 +74,9 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
     for module in (home, auth, admin, api):
         app.include_router(module.router)
     install_evidence(app, settings)
+    # The scoreboard reads the evidence explorer's store and cache (app.state.evidence).
+    for module in (scoreboard, api_scoreboard):
+        app.include_router(module.router)
     return app
 
 

@@ -41,11 +41,13 @@ from polisee.web.charts._echarts import (
     trend_lines,
 )
 from polisee.web.charts._numbers import format_number
+from polisee.web.charts._scoreboard import RANK_LABELS, rank_intervals, theme_radar
 
 __all__ = [
     "NO_DATA_COLOR",
     "PALETTES",
     "QUADRANT_LABELS",
+    "RANK_LABELS",
     "SERIES_COLORS",
     "choropleth",
     "class_breaks",
@@ -55,6 +57,8 @@ __all__ = [
     "lq_bar",
     "opportunity_scatter",
     "radar",
+    "rank_intervals",
     "shift_share_bar",
+    "theme_radar",
     "trend_lines",
 ]
