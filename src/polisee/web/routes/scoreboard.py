@@ -37,7 +37,7 @@ from polisee.web.routes.evidence import (
 from polisee.web.security import DbSession, require
 from polisee.web.templating import render
 
-__all__ = ["BoardQuery", "board_query", "load_region_view", "router"]
+__all__ = ["BoardQuery", "board_query", "load_region_view", "router", "say"]
 
 router = APIRouter(prefix="/scoreboard")
 Reader = Annotated[Principal, require(Permission.EVIDENCE_READ)]
@@ -91,8 +91,25 @@ def _board(
     )
 
 
+def say(fmt: Formatter, reading: ev.Reading) -> str:
+    """A reading in the visitor's language, its text values (theme and indicator names, lists
+    of them separated by "; ") translated too; names the catalogue does not know stay."""
+    values: dict[str, str | ev.Figure] = {}
+    for key, value in reading.values.items():
+        if isinstance(value, str):
+            values[key] = "; ".join(fmt.gettext(part) for part in value.split("; "))
+        else:
+            values[key] = value
+    return fmt.say(ev.Reading(reading.text, values))
+
+
 def _page(request: Request, name: str, context: dict[str, Any]) -> Response:
-    return render(request, name, {"fmt": formatter_for(request), "nav": "scoreboard", **context})
+    fmt = formatter_for(request)
+    return render(
+        request,
+        name,
+        {"fmt": fmt, "say": lambda r: say(fmt, r), "nav": "scoreboard", **context},
+    )
 
 
 def _format(fmt: str) -> str:
