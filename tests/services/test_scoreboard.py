@@ -231,7 +231,8 @@ def test_co2_intensity_estimate_by_hand(table: sb.IndicatorTable) -> None:
     assert math.isnan(got["BB11"])  # no CO2 accounts for BB
     assert sb.indicator_definitions()[4].estimate
     summary = table.data["co2_intensity"].summary[0].english()
-    assert summary.startswith("An estimate:") and "D35, C20, H49" in summary
+    assert summary.startswith("An estimate:")
+    assert "D35, C20, H49" in summary
 
 
 def test_transition_exposure_counts_the_carbon_intensive_industries(
@@ -401,12 +402,16 @@ def test_theme_scores_for_the_self_assessment(small: StatsStore) -> None:
     scores = sb.theme_scores(small, "aa11", cache=ev.EvidenceCache(64))
     assert [s.theme for s in scores] == [t.key for t in sb.THEMES]
     innovation = scores[0]
-    assert innovation.score is not None and 0 <= innovation.score <= 100
-    assert innovation.rank is not None and innovation.of == 5
-    assert innovation.rank_p05 is not None and innovation.rank_p05 <= innovation.rank_p95  # type: ignore[operator]
+    assert innovation.score is not None
+    assert 0 <= innovation.score <= 100
+    assert innovation.rank is not None
+    assert innovation.of == 5
+    assert innovation.rank_p05 is not None
+    assert innovation.rank_p05 <= innovation.rank_p95
     assert "of 100 on Innovation and R&D" in innovation.reading.english()
     financing = scores[3]
-    assert financing.score is None and financing.rank is None
+    assert financing.score is None
+    assert financing.rank is None
     assert financing.missing == (
         "Cluster funding per employee in clusters",
         "Cluster organisations at an advanced stage",
@@ -529,7 +534,8 @@ def test_hu21_theme_scores_on_the_demo_data(demo: StatsStore, demo_cache: ev.Evi
     )
     for key in ("innovation", "sustainability", "specialisation", "skills"):
         score = scores[key]
-        assert score.score is not None and 0 <= score.score <= 100
+        assert score.score is not None
+        assert 0 <= score.score <= 100
         assert score.rank_p05 <= score.rank <= score.rank_p95  # type: ignore[operator]
 
 

@@ -48,7 +48,8 @@ def test_create_scenario_is_audited_and_readable(db: Session) -> None:
     assert [s.name for s in sb.list_scenarios(db)] == ["Green focus"]
     entry = audit(db, "scoreboard_scenario.create")[0]
     assert entry.actor_id == ana.user_id
-    assert entry.after is not None and entry.after["aggregation"] == "geometric"
+    assert entry.after is not None
+    assert entry.after["aggregation"] == "geometric"
 
 
 @pytest.mark.parametrize(
@@ -105,8 +106,10 @@ def test_the_owner_updates_and_deletes_with_audit(db: Session) -> None:
     )
     db.commit()
     changed = audit(db, "scoreboard_scenario.update")[0]
-    assert changed.before is not None and changed.before["name"] == "Draft"
-    assert changed.after is not None and changed.after["weights"] == {"eci": 0.5}
+    assert changed.before is not None
+    assert changed.before["name"] == "Draft"
+    assert changed.after is not None
+    assert changed.after["weights"] == {"eci": 0.5}
     sb.delete_scenario(db, scenario.id, actor=ana)
     db.commit()
     assert sb.list_scenarios(db) == []
