@@ -84,6 +84,35 @@ EVIDENCE = [
     ("/api/v1/indicators/{key}", "/api/v1/indicators/lq", 503),
 ]
 
+# The scoreboard: reading is public like the explorer (503 without a store); the weight
+# scenarios are records, so listing them works without one and an unknown one is 404.
+SCOREBOARD = [
+    ("/scoreboard", "/scoreboard", 503),
+    ("/scoreboard/maps/{theme}.json", "/scoreboard/maps/innovation.json", 503),
+    ("/scoreboard/table.{fmt}", "/scoreboard/table.csv", 503),
+    ("/scoreboard/indicators.{fmt}", "/scoreboard/indicators.xlsx", 503),
+    ("/scoreboard/regions/{code}", "/scoreboard/regions/HU21", 503),
+    ("/scoreboard/regions/{code}/table.{fmt}", "/scoreboard/regions/HU21/table.csv", 503),
+    ("/scoreboard/scenarios", "/scoreboard/scenarios", 200),
+    ("/scoreboard/scenarios/{scenario_id}", "/scoreboard/scenarios/999999", 404),
+    ("/api/v1/scoreboard", "/api/v1/scoreboard", 503),
+    ("/api/v1/scoreboard/regions/{code}", "/api/v1/scoreboard/regions/HU21", 503),
+    ("/api/v1/scoreboard/scenarios", "/api/v1/scoreboard/scenarios", 200),
+]
+SCOREBOARD_EDITORS = frozenset({"analyst", "admin"})
+# (route path, concrete path, form, status when allowed): saving needs scoreboard:edit;
+# changing an unknown scenario is 404 for an editor (the owner rule is tested apart).
+SCOREBOARD_POSTS = [
+    ("/scoreboard/scenarios", "/scoreboard/scenarios", {"name": "Matrix", "w_eci": "2"}, 303),
+    (
+        "/scoreboard/scenarios/{scenario_id}",
+        "/scoreboard/scenarios/999999",
+        {"name": "Changed", "w_eci": "1"},
+        404,
+    ),
+    ("/scoreboard/scenarios/{scenario_id}/delete", "/scoreboard/scenarios/999999/delete", {}, 404),
+]
+
 
 # (method, path, form, roles allowed, status when allowed); logout last: it ends the session.
 def _cases(
@@ -119,6 +148,11 @@ def _cases(
         ("GET", "/api/v1/me", None, SIGNED_IN, 200),
         ("GET", "/api/v1/users", None, ADMIN, 200),
         *(("GET", path, None, EVERYONE, status) for _, path, status in EVIDENCE),
+        *(("GET", path, None, EVERYONE, status) for _, path, status in SCOREBOARD),
+        *(
+            ("POST", path, form, SCOREBOARD_EDITORS, status)
+            for _, path, form, status in SCOREBOARD_POSTS
+        ),
         ("POST", "/logout", {}, SIGNED_IN, 303),
     ]
 
@@ -130,7 +164,8 @@ def test_matrix_covers_every_guarded_route(app: FastAPI) -> None:
         if isinstance(route, Route) and not isinstance(route, Mount) and route_permission(route)
         for method in (route.methods or set()) - {"HEAD"}
     }
-    template = {path: route for route, path, _ in EVIDENCE}
+    template = {path: route for route, path, _ in EVIDENCE + SCOREBOARD}
+    template |= {path: route for route, path, *_ in SCOREBOARD_POSTS}
     covered = {(m, template.get(p, p.replace("/1/", "/{user_id}/"))) for m, p, *_ in _cases(1, 1)}
     assert guarded == covered
 

@@ -410,17 +410,23 @@ def download_region(
         "" if n is None or (isinstance(n, float) and math.isnan(n)) else n.english()
         for n in view.indicators["note"]
     ]
-    for score in view.scores:
-        frame.loc[len(frame)] = {
-            "theme": score.theme,
-            "key": f"theme:{score.theme}",
-            "name": score.name,
-            "unit": "score 0-100",
-            "value": score.score,
-            "rank": score.rank,
-            "of": score.of,
-            "note": score.reading.english(),
-        }
+    themes = pd.DataFrame(
+        [
+            {
+                "theme": score.theme,
+                "key": f"theme:{score.theme}",
+                "name": score.name,
+                "unit": "score 0-100",
+                "value": score.score,
+                "rank": score.rank,
+                "of": score.of,
+                "note": score.reading.english(),
+            }
+            for score in view.scores
+        ],
+        columns=frame.columns,
+    )
+    frame = pd.concat([frame.astype(object), themes.astype(object)], ignore_index=True)
     sources = [s for items in view.indicators["sources"] for s in items]
     return table_download(
         frame,
