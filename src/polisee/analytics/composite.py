@@ -389,6 +389,25 @@ def rank_scores(scores: pd.Series) -> pd.Series:
     return scores.rank(ascending=False, method="min").rename("rank")
 
 
+def _min_ranks(scores: FloatArray) -> FloatArray:
+    """Per row, rank 1 for the highest score, ties sharing the better (lower) rank.
+
+    The same as ``scipy.stats.rankdata(-scores, method="min", axis=1)`` with one sort.
+
+    >>> _min_ranks(np.array([[50.0, 75.0, 75.0, 10.0]])).tolist()
+    [[3.0, 1.0, 1.0, 4.0]]
+    """
+    order = np.argsort(-scores, axis=1, kind="stable")
+    ordered = np.take_along_axis(scores, order, axis=1)
+    positions = np.broadcast_to(np.arange(scores.shape[1]), scores.shape)
+    new_value = np.ones(scores.shape, dtype=bool)
+    new_value[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    first = np.maximum.accumulate(np.where(new_value, positions, 0), axis=1)
+    ranks = np.empty(scores.shape, dtype=np.float64)
+    np.put_along_axis(ranks, order, first + 1.0, axis=1)
+    return ranks
+
+
 def rank_uncertainty(
     minmax: pd.DataFrame,
     zscore: pd.DataFrame,
@@ -521,7 +540,7 @@ def rank_uncertainty(
         geometric_mean = np.exp((W @ LMM.T + Wz @ (LZZ - LMM).T) / denominator)
     S = np.where(geometric[:, None], geometric_mean, arithmetic)
     S = np.where(denominator > 0, S, -np.inf)
-    ranks = rankdata(-S, method="min", axis=1)
+    ranks = _min_ranks(S)
     p05, median, p95 = np.percentile(ranks, [5, 50, 95], axis=0)
     out.loc[valid, "nominal_rank"] = rankdata(-nominal[valid], method="min")
     out.loc[valid, "median_rank"] = median

@@ -436,10 +436,10 @@ def national_context(
     in ``year`` or the latest year before it: ``section, title, tonnes, share`` (share of
     all NACE activities, households excluded), largest first; and the year shown."""
     columns = ["section", "title", "tonnes", "share"]
-    if not has_measure(store, "GHG_T"):
-        return pd.DataFrame(columns=columns), None
     c = cache if cache is not None else ev.EvidenceCache(16)
     ctx = Context(store, c, 0, year, ())
+    if not has_measure(ctx, "GHG_T"):
+        return pd.DataFrame(columns=columns), None
     facts = country_facts(ctx, "GHG_T")
     mine = facts[(facts["region"] == country) & facts["value"].notna()]
     years = sorted(int(y) for y in mine["year"].unique() if int(y) <= year)

@@ -52,9 +52,13 @@ def cached(ctx: Context, name: str, params: tuple[Any, ...], compute: Callable[[
     return ctx.cache.fetch(ctx.store, f"scoreboard:{name}", params, compute)
 
 
-def has_measure(store: StatsStore, measure: str) -> bool:
-    """Whether any loaded dataset holds ``measure``."""
-    return bool((store.measures()["measure"] == measure).any())
+def has_measure(ctx: Context, measure: str) -> bool:
+    """Whether any loaded dataset holds ``measure`` (the list is read once per data version)."""
+
+    def compute() -> frozenset[str]:
+        return frozenset(map(str, ctx.store.measures()["measure"]))
+
+    return measure in cached(ctx, "measures", (), compute)
 
 
 def employment_panel(ctx: Context) -> Panel:

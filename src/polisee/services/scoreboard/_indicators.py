@@ -117,7 +117,7 @@ def _share_of_business_economy(
 
 def rd_personnel(ctx: Context) -> IndicatorData:
     """R&D personnel (FTE) per 1,000 persons employed (LFS), in the nearest year with both."""
-    if not (has_measure(ctx.store, "FTE") and has_measure(ctx.store, LFS_EMPLOYMENT)):
+    if not (has_measure(ctx, "FTE") and has_measure(ctx, LFS_EMPLOYMENT)):
         return _empty(ctx, str(ctx.year), "R&D personnel or LFS employment is not loaded.")
     rd = region_facts(ctx, "FTE").set_index(["region", "year"])["value"]
     lfs = region_facts(ctx, LFS_EMPLOYMENT).set_index(["region", "year"])["value"]
@@ -180,9 +180,9 @@ def national_intensities(ctx: Context, year: int) -> pd.DataFrame:
         mapping = wiod_industries()[["nace_division", "wiod_code"]]
         nat = country_facts(ctx, EMPLOYMENT, industry_level="division", years=(year,))
         nat = nat.merge(mapping, left_on="industry", right_on="nace_division", how="inner")
-        grouped = nat.groupby(["region", "wiod_code"])
-        employment = grouped["value"].sum(min_count=1)
-        incomplete = grouped["value"].apply(lambda s: bool(s.isna().any()))
+        keys = [nat["region"], nat["wiod_code"]]
+        employment = nat["value"].groupby(keys).sum(min_count=1)
+        incomplete = nat["value"].isna().groupby(keys).any()
         emissions = country_facts(ctx, "CO2_KT", years=(year,))
         co2 = emissions.set_index(["region", "industry"])["value"] * 1000.0
         co2.index = co2.index.set_names(["region", "wiod_code"])
@@ -225,7 +225,7 @@ def carbon_intensive_industries(ctx: Context, year: int) -> pd.DataFrame:
 
 
 def _has_co2(ctx: Context) -> bool:
-    if not has_measure(ctx.store, "CO2_KT"):
+    if not has_measure(ctx, "CO2_KT"):
         return False
     co2 = country_facts(ctx, "CO2_KT")
     return bool((co2["year"] == ctx.year).any())
@@ -335,30 +335,29 @@ def _egss_ratios(ctx: Context) -> tuple[pd.DataFrame, dict[str, int]]:
             if near:
                 chosen[str(country)] = min(near, key=lambda y: (abs(y - ctx.year), y > ctx.year))
         national = country_facts(ctx, EMPLOYMENT, industries=SBS_SECTIONS)
-        rows = []
-        for country, year in chosen.items():
-            mine = egss[(egss["region"] == country) & (egss["year"] == year)]
-            by_section = mine.set_index("industry")["value"]
-            rows_sbs = national[(national["region"] == country) & (national["year"] == year)]
-            sbs = rows_sbs.set_index("industry")["value"]
-            if sbs.dropna().empty:
-                continue
-            for section in SBS_SECTIONS:
-                # A section a country does not report is zero: its sections add up to its
-                # total (the rows it leaves out are the activities without EGSS output).
-                green = float(by_section.get(section, 0.0))
-                persons = sbs.get(section, np.nan)
-                ratio = green / persons if persons and persons > 0 else np.nan
-                rows.append({"country": country, "section": section, "ratio": ratio})
-        frame = pd.DataFrame(rows, columns=["country", "section", "ratio"])
-        return frame.pivot(index="country", columns="section", values="ratio"), chosen
+        pairs = pd.DataFrame({"region": list(chosen), "year": list(chosen.values())})
+        sbs = national.merge(pairs, on=["region", "year"]).pivot_table(
+            index="region", columns="industry", values="value", aggfunc="first"
+        )
+        sbs = sbs.reindex(columns=list(SBS_SECTIONS))
+        green = egss.merge(pairs, on=["region", "year"]).pivot_table(
+            index="region", columns="industry", values="value", aggfunc="first"
+        )
+        # A section a country does not report is zero: its sections add up to its total
+        # (the rows it leaves out are the activities without EGSS output).
+        green = green.reindex(index=sbs.index, columns=list(SBS_SECTIONS)).fillna(0.0)
+        with np.errstate(all="ignore"):
+            ratios = green / sbs.where(sbs > 0)
+        ratios = ratios[sbs.notna().any(axis=1)]
+        ratios.index.name = "country"
+        return ratios, chosen
 
     return cached(ctx, "egss_ratios", (ctx.year,), compute)
 
 
 def egss_share(ctx: Context) -> IndicatorData:
     """Estimated share of business-economy employment in environmental goods and services."""
-    if not has_measure(ctx.store, "EGSS_EMP_MKT"):
+    if not has_measure(ctx, "EGSS_EMP_MKT"):
         return _empty(ctx, str(ctx.year), "EGSS employment is not loaded.")
     ratios, years = _egss_ratios(ctx)
     sections = section_matrix(ctx, ctx.year).reindex(columns=list(SBS_SECTIONS))
@@ -467,7 +466,7 @@ def specialisation_relatedness(ctx: Context) -> IndicatorData:
 
 def employment_growth(ctx: Context) -> IndicatorData:
     """Average annual growth of total employment (LFS, persons aged 15 and over), in %."""
-    if not has_measure(ctx.store, LFS_EMPLOYMENT):
+    if not has_measure(ctx, LFS_EMPLOYMENT):
         return _empty(ctx, str(ctx.year), "LFS employment is not loaded.")
     lfs = region_facts(ctx, LFS_EMPLOYMENT).set_index(["region", "year"])["value"]
     years = sorted(set(lfs.index.get_level_values("year")))
@@ -479,7 +478,7 @@ def employment_growth(ctx: Context) -> IndicatorData:
 
 def wage_growth(ctx: Context) -> IndicatorData:
     """Average annual growth of wages and salaries per person employed (SBS), in %."""
-    if not has_measure(ctx.store, WAGES):
+    if not has_measure(ctx, WAGES):
         return _empty(ctx, str(ctx.year), "SBS wages are not loaded.")
     start = _start_year(ctx)
     matrices = {
