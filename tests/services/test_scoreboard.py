@@ -549,3 +549,18 @@ def test_coverage_by_country_on_the_demo_data(
     assert coverage.loc["NL", "co2_intensity"] == 0.0
     assert coverage.loc["EL", "egss_share"] == 0.0  # Greek EGSS withheld by the publisher
     assert (coverage["theme:financing"] == 0).all()
+
+
+def test_the_first_sbs_year_has_no_sbs_growth_indicators(small: StatsStore) -> None:
+    board = sb.scoreboard(small, year=2010, draws=50, cache=ev.EvidenceCache(64))
+    # LFS goes back to 2009: its growth runs over 2009-2010 (no change in the small world)
+    assert board.indicators.data["employment_growth"].year == "2009-2010"
+    assert (board.indicators.values["employment_growth"] == 0).all()
+    for key in ("wage_growth", "regional_shift", "strong_cluster_growth_gap"):
+        assert board.indicators.values[key].isna().all(), key
+        assert board.indicators.data[key].reason.startswith("Growth needs two years") or (
+            board.indicators.data[key].reason.startswith("Shift-share needs two years")
+        )
+    # one of four skills indicators: below the coverage rule
+    assert board.themes["skills"].table["score"].isna().all()
+    assert board.themes["innovation"].table["score"].notna().any()

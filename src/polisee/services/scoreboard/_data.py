@@ -212,8 +212,8 @@ GROWTH_YEARS = 4
 def growth_years(ctx: Context) -> tuple[int, ...]:
     """``(start, year)`` of the growth indicators (``(year,)`` with one SBS year only)."""
     years = employment_panel(ctx).years
-    start = max(min(years), ctx.year - GROWTH_YEARS)
-    return (start, ctx.year) if start < ctx.year else (ctx.year,)
+    earlier = [y for y in years if ctx.year - GROWTH_YEARS <= y < ctx.year]
+    return (earlier[0], ctx.year) if earlier else (ctx.year,)
 
 
 def strong_flags(ctx: Context, year: int) -> pd.DataFrame:

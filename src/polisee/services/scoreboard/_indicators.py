@@ -469,9 +469,12 @@ def employment_growth(ctx: Context) -> IndicatorData:
     if not has_measure(ctx, LFS_EMPLOYMENT):
         return _empty(ctx, str(ctx.year), "LFS employment is not loaded.")
     lfs = region_facts(ctx, LFS_EMPLOYMENT).set_index(["region", "year"])["value"]
-    years = sorted(set(lfs.index.get_level_values("year")))
-    end = ctx.year if ctx.year in years else max(y for y in years if y <= ctx.year)
-    start = max(min(years), end - GROWTH_YEARS)
+    years = sorted(int(y) for y in set(lfs.index.get_level_values("year")))
+    ends = [y for y in years if y <= ctx.year]
+    starts = [y for y in years if ends and ends[-1] - GROWTH_YEARS <= y < ends[-1]]
+    if not starts:
+        return _empty(ctx, str(ctx.year), "Growth needs two years of LFS employment.")
+    start, end = starts[0], ends[-1]
     growth = _growth(lfs.xs(start, level="year"), lfs.xs(end, level="year"), end - start)
     return IndicatorData(_in_scope(ctx, growth), f"{start}-{end}")
 
@@ -481,6 +484,8 @@ def wage_growth(ctx: Context) -> IndicatorData:
     if not has_measure(ctx, WAGES):
         return _empty(ctx, str(ctx.year), "SBS wages are not loaded.")
     start = _start_year(ctx)
+    if start >= ctx.year:
+        return _empty(ctx, str(ctx.year), "Growth needs two years of SBS employment.")
     matrices = {
         (measure, year): section_matrix(ctx, year, measure).reindex(columns=list(SBS_SECTIONS))
         for measure in (WAGES, EMPLOYMENT)
