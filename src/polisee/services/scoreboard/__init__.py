@@ -11,7 +11,8 @@ Indicators that need platform records (cluster financing, international collabor
 are registered without a compute function and show "no data" with the reason; the lead
 adds them with :func:`register_indicator` (``replace=True``) when the records land.
 
-Named weight scenarios are records (``services.scoreboard.scenarios``).
+Named weight scenarios are records: :func:`create_scenario`, :func:`update_scenario` and
+:func:`delete_scenario` (owner only), each with an audit entry.
 """
 
 from __future__ import annotations
@@ -26,11 +27,7 @@ from polisee.services.scoreboard._board import (
     scoreboard,
     theme_scores,
 )
-from polisee.services.scoreboard._indicators import (
-    CARBON_INTENSITY_FACTOR,
-    carbon_intensive_industries,
-    compute_indicator,
-)
+from polisee.services.scoreboard._definitions import compute_indicator
 from polisee.services.scoreboard._model import (
     DEFAULT_DRAWS,
     MIN_COVERAGE,
@@ -59,6 +56,10 @@ from polisee.services.scoreboard._scenarios import (
     get_scenario,
     list_scenarios,
     update_scenario,
+)
+from polisee.services.scoreboard._sustainability import (
+    CARBON_INTENSITY_FACTOR,
+    carbon_intensive_industries,
 )
 
 __all__ = [

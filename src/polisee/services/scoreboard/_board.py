@@ -21,7 +21,7 @@ from polisee.services.scoreboard._data import (
     region_table,
     scope_regions,
 )
-from polisee.services.scoreboard._indicators import compute_indicator
+from polisee.services.scoreboard._definitions import compute_indicator
 from polisee.services.scoreboard._model import (
     DEFAULT_DRAWS,
     MIN_COVERAGE,
