@@ -98,6 +98,35 @@ EVIDENCE = [
     ("/api/v1/indicators/{key}", "/api/v1/indicators/lq", 503),
 ]
 
+# The scoreboard: reading is public like the explorer (503 without a store); the weight
+# scenarios are records, so listing them works without one and an unknown one is 404.
+SCOREBOARD = [
+    ("/scoreboard", "/scoreboard", 503),
+    ("/scoreboard/maps/{theme}.json", "/scoreboard/maps/innovation.json", 503),
+    ("/scoreboard/table.{fmt}", "/scoreboard/table.csv", 503),
+    ("/scoreboard/indicators.{fmt}", "/scoreboard/indicators.xlsx", 503),
+    ("/scoreboard/regions/{code}", "/scoreboard/regions/HU21", 503),
+    ("/scoreboard/regions/{code}/table.{fmt}", "/scoreboard/regions/HU21/table.csv", 503),
+    ("/scoreboard/scenarios", "/scoreboard/scenarios", 200),
+    ("/scoreboard/scenarios/{scenario_id}", "/scoreboard/scenarios/999999", 404),
+    ("/api/v1/scoreboard", "/api/v1/scoreboard", 503),
+    ("/api/v1/scoreboard/regions/{code}", "/api/v1/scoreboard/regions/HU21", 503),
+    ("/api/v1/scoreboard/scenarios", "/api/v1/scoreboard/scenarios", 200),
+]
+SCOREBOARD_EDITORS = frozenset({"analyst", "admin"})
+# (route path, concrete path, form, status when allowed): saving needs scoreboard:edit;
+# changing an unknown scenario is 404 for an editor (the owner rule is tested apart).
+SCOREBOARD_POSTS = [
+    ("/scoreboard/scenarios", "/scoreboard/scenarios", {"name": "Matrix", "w_eci": "2"}, 303),
+    (
+        "/scoreboard/scenarios/{scenario_id}",
+        "/scoreboard/scenarios/999999",
+        {"name": "Changed", "w_eci": "1"},
+        404,
+    ),
+    ("/scoreboard/scenarios/{scenario_id}/delete", "/scoreboard/scenarios/999999/delete", {}, 404),
+]
+
 
 # The self-assessment (method, route path, concrete path, form, roles allowed, status when
 # allowed). Object routes name an assessment that does not exist: the roles a route lets
@@ -564,6 +593,11 @@ def _cases(
             (m, path, form, allowed, status)
             for m, _, path, form, allowed, status in _practice_cases(practice_ids)
         ),
+        *(("GET", path, None, EVERYONE, status) for _, path, status in SCOREBOARD),
+        *(
+            ("POST", path, form, SCOREBOARD_EDITORS, status)
+            for _, path, form, status in SCOREBOARD_POSTS
+        ),
         ("POST", "/logout", {}, SIGNED_IN, 303),
     ]
 
@@ -579,6 +613,8 @@ def test_matrix_covers_every_guarded_route(app: FastAPI) -> None:
     template |= {path: route for _, route, path, *_ in ASSESSMENTS}
     template |= {path: route for _, route, path, *_ in _practice_cases(_DUMMY)}
     template |= {path: route for _, route, path, *_ in FINANCING}
+    template |= {path: route for route, path, _ in SCOREBOARD}
+    template |= {path: route for route, path, *_ in SCOREBOARD_POSTS}
     covered = {(m, template.get(p, p.replace("/1/", "/{user_id}/"))) for m, p, *_ in _cases(1, 1)}
     assert guarded == covered
 

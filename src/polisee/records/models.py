@@ -52,6 +52,7 @@ from polisee.records.practices import (
     PracticeRegion,
     PracticeTheme,
 )
+from polisee.records.scoreboard import ScoreboardScenario
 from polisee.records.sessions import LoginFailure, WebSession
 
 __all__ = [
@@ -93,6 +94,7 @@ __all__ = [
     "ReviewMessage",
     "Reviewer",
     "ScoreSheet",
+    "ScoreboardScenario",
     "StageEvaluation",
     "StakeholderGroup",
     "User",

@@ -48,6 +48,7 @@ class Permission(StrEnum):
     CALL_READ = "call:read"
     CALL_MANAGE = "call:manage"
     APPLICATION_EVALUATE = "application:evaluate"
+    SCOREBOARD_EDIT = "scoreboard:edit"
 
 
 # Anonymous visitors read the published evidence and the published good practices.
@@ -99,6 +100,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PRACTICE_VALIDATE,
             Permission.CLUSTER_READ_ALL,
             Permission.APPLICATION_EVALUATE,
+            Permission.SCOREBOARD_EDIT,
         }
         | _FINANCING
     ),

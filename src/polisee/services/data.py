@@ -18,6 +18,7 @@ import pandas as pd
 from polisee.errors import InputError
 from polisee.sources import classifications as cls
 from polisee.sources._canonical import Vocabulary, release_memory
+from polisee.sources.environment import read_egss, read_jrc_co2
 from polisee.sources.eurostat import read_eurostat_tsv, read_sdmx_csv
 from polisee.sources.fetch import file_sha256
 from polisee.sources.measures import describe_measure
@@ -33,7 +34,7 @@ __all__ = [
     "load_statistics",
 ]
 
-FileFormat = Literal["eurostat-tsv", "sdmx-csv", "csv", "xlsx"]
+FileFormat = Literal["eurostat-tsv", "sdmx-csv", "jrc-co2", "egss", "csv", "xlsx"]
 Progress = Callable[[str, float, float], None]
 
 CLUSTER_DEFINITIONS = {
@@ -90,6 +91,10 @@ def detect_format(path: Path) -> FileFormat:
         columns = {c.strip().strip('"').upper() for c in header.split(",")}
         if {"OBS_VALUE", "TIME_PERIOD"} <= columns:
             return "sdmx-csv"
+        if {"INDUSTRY_CODE", "CO2_KT"} <= columns:
+            return "jrc-co2"
+        if {"INDIC_PI", "CEPAREMA", "OBS_VALUE"} <= columns:
+            return "egss"
         return "csv"
     raise InputError(
         "expected a .tsv/.tsv.gz (Eurostat bulk), .csv/.csv.gz (SDMX-CSV or a plain table "
@@ -149,6 +154,14 @@ def _read(
         return read_eurostat_tsv(path, dataset=dataset, max_bytes=max_bytes, vocabulary=vocabulary)
     if fmt == "sdmx-csv":
         return read_sdmx_csv(path, dataset=dataset, max_bytes=max_bytes, vocabulary=vocabulary)
+    if fmt == "jrc-co2":
+        return read_jrc_co2(
+            path, dataset=dataset or "jrc_wiod_co2", max_bytes=max_bytes, vocabulary=vocabulary
+        )
+    if fmt == "egss":
+        return read_egss(
+            path, dataset=dataset or "egss", max_bytes=max_bytes, vocabulary=vocabulary
+        )
     if not mapping:
         raise InputError(
             "a plain table needs a column mapping, e.g. --map region=geo --map year=time "

@@ -57,6 +57,29 @@ DEMO_DATASETS: tuple[DemoDataset, ...] = (
         mapping={"region": "geo", "year": "time", "value": "values", "measure": "unit"},
         what="R&D personnel (FTE) by NUTS-2, 2009 and 2018",
     ),
+    DemoDataset(
+        "jrc_wiod_co2",
+        "eurostat_environment/jrc_wiod_co2_by_industry_2000_2016_long.csv.gz",
+        what="JRC/WIOD CO2 emission accounts by 56 industries and country, 2000-2016",
+    ),
+    DemoDataset(
+        "env_ac_ainah_r2",
+        "eurostat_environment/env_ac_ainah_r2_ghg_sections_2008_2018_tidy.csv.gz",
+        mapping={
+            "region": "geo",
+            "industry": "nace_r2",
+            "year": "year",
+            "value": "value_t",
+            "flag": "flag",
+            "measure": "=GHG_T",
+        },
+        what="Eurostat air emission accounts: greenhouse gases by NACE section, 2008-2018",
+    ),
+    DemoDataset(
+        "egss",
+        "eurostat_environment/egss_mdt_by_nace_cepa_crema.csv.gz",
+        what="Environmental goods and services sector employment (FTE) by NACE, country returns",
+    ),
 )
 
 
@@ -148,10 +171,12 @@ def load_demo_records(session: Session) -> DemoRecords:
     """The demo's records, each created only once, every name marked demo: the
     administrator (see :func:`ensure_demo_admin`), the demo self-assessments, the demo good
     practices (published by the demo administrator; a platform whose users came first,
-    without that administrator, gets none) and the demo cluster organisations and call."""
+    without that administrator, gets none), the scoreboard's demo weight scenarios and the
+    demo cluster organisations and call."""
     from polisee.services import accounts
     from polisee.services.financing import load_demo_clusters
     from polisee.services.practices import load_demo_practices
+    from polisee.services.scoreboard import create_demo_scenarios
 
     records = DemoRecords(password=ensure_demo_admin(session), practices=0)
     load_demo_assessments(session)
@@ -165,6 +190,9 @@ def load_demo_records(session: Session) -> DemoRecords:
             records.lines.append(
                 f"{records.practices} demo good practices published (marked [demo])"
             )
+    scenarios = create_demo_scenarios(session)
+    if scenarios:
+        records.lines.append(f"{scenarios} demo scoreboard weight scenarios")
     clusters = load_demo_clusters(session)
     if not clusters.already_loaded:
         records.lines.append(

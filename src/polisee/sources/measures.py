@@ -42,6 +42,16 @@ MEASURES: dict[str, Measure] = {
         Measure("PPS_HAB_EU", "GDP per inhabitant", "% of EU average (PPS)", additive=False),
         # rd_p_persreg (unit FTE)
         Measure("FTE", "R&D personnel", "full-time equivalents", additive=True),
+        # environmental accounts (national): JRC/WIOD CO2, Eurostat env_ac_ainah_r2, EGSS
+        Measure("CO2_KT", "CO2 emissions", "thousand tonnes", additive=True),
+        Measure("GHG_T", "Greenhouse gas emissions (CO2 equivalent)", "tonnes", additive=True),
+        Measure("EGSS_EMP", "Environmental goods and services employment", "FTE", additive=True),
+        Measure(
+            "EGSS_EMP_MKT",
+            "Environmental goods and services employment, market output",
+            "FTE",
+            additive=True,
+        ),
     )
 }
 

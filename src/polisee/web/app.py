@@ -22,6 +22,7 @@ from polisee.web.routes import (
     api,
     api_clusters,
     api_practices,
+    api_scoreboard,
     assessment_results,
     assessments,
     auth,
@@ -31,6 +32,7 @@ from polisee.web.routes import (
     home,
     notifications,
     reports,
+    scoreboard,
 )
 from polisee.web.routes.practices import install_practices
 from polisee.web.security import SecurityHeadersMiddleware, verify_csrf
@@ -107,6 +109,9 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
         app.include_router(module.router)
     install_practices(app, settings)
     install_evidence(app, settings)
+    # The scoreboard reads the evidence explorer's store and cache (app.state.evidence).
+    for module in (scoreboard, api_scoreboard):
+        app.include_router(module.router)
     return app
 
 

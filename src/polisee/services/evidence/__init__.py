@@ -16,6 +16,7 @@ from polisee.services.evidence._base import (
     available_years,
     clusters_list,
     default_year,
+    division_panel,
     industries_list,
     regions_list,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "compare_regions",
     "country_bounds",
     "default_year",
+    "division_panel",
     "full_stop",
     "industries_list",
     "industry_overview",

@@ -43,11 +43,13 @@ from polisee.web.charts._echarts import (
 )
 from polisee.web.charts._financing import scenario_grants
 from polisee.web.charts._numbers import format_number
+from polisee.web.charts._scoreboard import RANK_LABELS, rank_intervals, scoreboard_radar
 
 __all__ = [
     "NO_DATA_COLOR",
     "PALETTES",
     "QUADRANT_LABELS",
+    "RANK_LABELS",
     "SERIES_COLORS",
     "choropleth",
     "class_breaks",
@@ -58,7 +60,9 @@ __all__ = [
     "lq_bar",
     "opportunity_scatter",
     "radar",
+    "rank_intervals",
     "scenario_grants",
+    "scoreboard_radar",
     "shift_share_bar",
     "theme_radar",
     "trend_lines",
