@@ -532,7 +532,7 @@ def test_hu21_theme_scores_on_the_demo_data(demo: StatsStore, demo_cache: ev.Evi
     assert internationalisation.missing == (
         "International collaborations recorded in the platform",
     )
-    for key in ("innovation", "sustainability", "specialisation", "skills"):
+    for key in ("innovation", "sustainability", "smart_specialisation", "skills_jobs"):
         score = scores[key]
         assert score.score is not None
         assert 0 <= score.score <= 100
@@ -562,5 +562,5 @@ def test_the_first_sbs_year_has_no_sbs_growth_indicators(small: StatsStore) -> N
             board.indicators.data[key].reason.startswith("Shift-share needs two years")
         )
     # one of four skills indicators: below the coverage rule
-    assert board.themes["skills"].table["score"].isna().all()
+    assert board.themes["skills_jobs"].table["score"].isna().all()
     assert board.themes["innovation"].table["score"].notna().any()

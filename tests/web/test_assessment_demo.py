@@ -18,6 +18,7 @@ from tests.web.test_evidence_pages import evidence_app
 from polisee.records.assessments import Assessment
 from polisee.records.db import transaction
 from polisee.services.demo import DemoRecords, load_demo_records
+from polisee.services.scoreboard import theme_scores
 
 pytestmark = pytest.mark.slow
 
@@ -82,3 +83,15 @@ def test_demo_results_show_data_peers_previous_round_and_review(app: FastAPI) ->
     assert "access_to_finance" in [
         li["data-criterion"] for li in page.select("ul.as-gaps li[data-criterion]")
     ]
+    # Self-scores beside the scoreboard: the same rank as the scoreboard gives the region.
+    rows = page.select("table.as-data-scores tr[data-theme]")
+    assert len(rows) == 6
+    store = app.state.evidence.store()
+    scores = {s.theme: s for s in theme_scores(store, "HU21", cache=app.state.evidence.cache)}
+    innovation_row = page.select_one("table.as-data-scores tr[data-theme='innovation']")
+    assert innovation_row.select("td")[2].get_text(strip=True) == (
+        f"{scores['innovation'].rank} of {scores['innovation'].of}"
+    )
+    verdicts = {r["data-theme"]: r["data-verdict"] for r in rows}
+    assert set(verdicts.values()) <= {"higher", "lower", "in_line", "no_data"}
+    assert verdicts["financing"] == "no_data"  # no platform funding records in the scoreboard

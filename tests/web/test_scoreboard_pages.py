@@ -134,8 +134,8 @@ def test_a_theme_without_data_explains_why(client: TestClient) -> None:
 
 
 def test_theme_map_values(client: TestClient, board: sb.Scoreboard) -> None:
-    spec = client.get("/scoreboard/maps/skills.json?year=2014").json()
-    score = board.themes["skills"].table.loc["HU21", "score"]
+    spec = client.get("/scoreboard/maps/skills_jobs.json?year=2014").json()
+    score = board.themes["skills_jobs"].table.loc["HU21", "score"]
     assert spec["values"]["HU21"] == pytest.approx(score)
     assert spec["legend"]["title"] == "Skills and jobs, 2014 (score 0-100)"
     assert spec["colors"]["HU21"] != spec["legend"]["no_data"]["color"]
@@ -198,7 +198,7 @@ def test_api(client: TestClient, board: sb.Scoreboard) -> None:
     themes = {t["key"]: t for t in body["themes"]}
     assert list(themes) == [t.key for t in sb.THEMES]
     assert themes["financing"]["ranked"] == 0
-    first = themes["specialisation"]["ranking"][0]
+    first = themes["smart_specialisation"]["ranking"][0]
     assert first["rank"] == 1
     assert first["rank_p05"] <= first["rank_p95"]
     indicators = {i["key"]: i for i in themes["sustainability"]["indicators"]}

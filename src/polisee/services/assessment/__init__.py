@@ -37,6 +37,11 @@ from polisee.services.assessment._assessments import (
     set_peers,
     set_status,
 )
+from polisee.services.assessment._data_scores import (
+    AGREEMENT_MARGIN,
+    ThemeComparison,
+    compare_with_data,
+)
 from polisee.services.assessment._definition import (
     Criterion,
     FrameworkDefinition,
@@ -106,6 +111,7 @@ from polisee.services.assessment._reviews import (
 )
 
 __all__ = [
+    "AGREEMENT_MARGIN",
     "CONSENSUS_GAP",
     "DEFAULT_FRAMEWORK",
     "DEMO_ORGANISATION",
@@ -140,12 +146,14 @@ __all__ = [
     "ReviewerView",
     "Stats",
     "Theme",
+    "ThemeComparison",
     "ThemeResult",
     "access",
     "add_comment",
     "add_reply",
     "benchmark",
     "can_pin",
+    "compare_with_data",
     "create_assessment",
     "definition_of",
     "ensure_framework",

@@ -190,7 +190,7 @@ DEFAULT_INDICATORS: tuple[IndicatorDefinition, ...] = (
     ),
     IndicatorDefinition(
         "strong_cluster_share",
-        "specialisation",
+        "smart_specialisation",
         "Employment in strong clusters",
         "% of business-economy employment",
         1,
@@ -204,7 +204,7 @@ DEFAULT_INDICATORS: tuple[IndicatorDefinition, ...] = (
     ),
     IndicatorDefinition(
         "starred_clusters",
-        "specialisation",
+        "smart_specialisation",
         "Clusters with at least one star",
         "clusters",
         1,
@@ -217,7 +217,7 @@ DEFAULT_INDICATORS: tuple[IndicatorDefinition, ...] = (
     ),
     IndicatorDefinition(
         "krugman",
-        "specialisation",
+        "smart_specialisation",
         "Krugman specialisation index",
         "index 0-2",
         1,
@@ -230,7 +230,7 @@ DEFAULT_INDICATORS: tuple[IndicatorDefinition, ...] = (
     ),
     IndicatorDefinition(
         "specialisation_relatedness",
-        "specialisation",
+        "smart_specialisation",
         "Relatedness density of the specialisations",
         "index 0-100",
         1,
@@ -244,7 +244,7 @@ DEFAULT_INDICATORS: tuple[IndicatorDefinition, ...] = (
     ),
     IndicatorDefinition(
         "employment_growth",
-        "skills",
+        "skills_jobs",
         "Employment growth",
         "% per year",
         1,
@@ -257,7 +257,7 @@ DEFAULT_INDICATORS: tuple[IndicatorDefinition, ...] = (
     ),
     IndicatorDefinition(
         "wage_growth",
-        "skills",
+        "skills_jobs",
         "Growth of wages per person employed",
         "% per year",
         1,
@@ -270,7 +270,7 @@ DEFAULT_INDICATORS: tuple[IndicatorDefinition, ...] = (
     ),
     IndicatorDefinition(
         "regional_shift",
-        "skills",
+        "skills_jobs",
         "Regional shift of employment",
         "% of start employment",
         1,
@@ -284,7 +284,7 @@ DEFAULT_INDICATORS: tuple[IndicatorDefinition, ...] = (
     ),
     IndicatorDefinition(
         "strong_cluster_growth_gap",
-        "skills",
+        "skills_jobs",
         "Employment growth in strong clusters minus the rest",
         "percentage points per year",
         1,

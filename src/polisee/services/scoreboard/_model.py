@@ -86,12 +86,12 @@ THEMES: tuple[Theme, ...] = (
         "Funding allocated to cluster organisations and their development stages.",
     ),
     Theme(
-        "specialisation",
+        "smart_specialisation",
         "Specialisation",
         "Strong and starred clusters, how specialised and how coherent the economy is.",
     ),
     Theme(
-        "skills",
+        "skills_jobs",
         "Skills and jobs",
         "Growth of employment and wages, regional competitiveness, cluster-led growth.",
     ),

@@ -12,8 +12,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
+from polisee.errors import NotFound
 from polisee.services import assessment as sa
 from polisee.services import practices as pr
+from polisee.services.scoreboard import theme_scores
 from polisee.web import charts
 from polisee.web.routes._assessment_common import (
     GROUP_LABELS,
@@ -87,6 +89,19 @@ def _indicators(
     return True, by_theme
 
 
+def _data_scores(request: Request, found: sa.Results) -> list[sa.ThemeComparison]:
+    """Each theme's self-assessed median beside the region's six-theme scoreboard rank."""
+    store, cache = statistics(request)
+    if store is None:
+        return []
+    try:
+        scores = theme_scores(store, found.assessment.region_code, cache=cache)
+    except NotFound:
+        return []
+    medians = {t.theme.key: t.stats.median for t in found.themes}
+    return sa.compare_with_data(medians, found.definition.max_score, scores)
+
+
 @router.get("/assessments/{assessment_id}/results", name="assessments:results")
 def show_results(
     request: Request, db: DbSession, principal: Reader, assessment_id: int
@@ -107,6 +122,7 @@ def show_results(
     fmt = formatter_for(request)
     gaps = sa.gaps_of(found, fmt.language)
     loaded, indicators = _indicators(request, found, peers)
+    data_scores = _data_scores(request, found)
     threads, reviewers = sa.review_threads(db, assessment_id, principal)
     context = {
         "a": found.assessment,
@@ -129,6 +145,7 @@ def show_results(
         "threads": threads,
         "reviewers": reviewers,
         "gaps": gaps,
+        "data_scores": data_scores,
         "recommendations": pr.recommend_practices(
             db,
             gaps,
