@@ -103,3 +103,18 @@ def test_charts_speak_the_readers_language() -> None:
     assert spec["title"]["subtext"] == (
         "A lokációs hányados szerint első 1 ágazat a(z) 2 közül; 1 érték nélkül"
     )
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES), ids=sorted(LANGUAGES))
+def test_a_message_means_one_thing_across_the_catalogues(language: str) -> None:
+    # The catalogues of a language are merged into one: a msgid translated differently in
+    # two of them would show whichever wins, in both places. Context goes into the msgid.
+    seen: dict[str, set[str]] = {}
+    for path in sorted((LOCALES_DIR / language / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle):
+                if message.id and message.string:
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    text = message.string if isinstance(message.string, str) else message.string[0]
+                    seen.setdefault(key, set()).add(text)
+    assert not {k: v for k, v in seen.items() if len(v) > 1}

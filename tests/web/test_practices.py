@@ -309,7 +309,7 @@ def test_hungarian_pages(client: TestClient, people: dict[str, str], login: Logi
     assert listing.h1.get_text() == "Jó gyakorlatok"  # type: ignore[union-attr]
     assert "1 gyakorlat" in listing.select_one(".total").get_text()  # type: ignore[union-attr]
     record = _soup(client.get(f"/practices/{practice_id}", headers=headers))
-    assert record.select_one(".tag.state-draft").get_text() == "piszkozat"  # type: ignore[union-attr]
+    assert record.select_one(".tag.state-draft").get_text() == "tervezet"  # type: ignore[union-attr]
     assert "Beküldés validálásra" in record.get_text()
     assert "Innováció és K+F-vezérelt klaszterfejlesztés" in record.get_text()
     form = _soup(client.get("/practices/new", headers=headers))

@@ -389,6 +389,10 @@ def rank_scores(scores: pd.Series) -> pd.Series:
     return scores.rank(ascending=False, method="min").rename("rank")
 
 
+TIE_TOLERANCE = 1e-9
+"""Scores (0-100) closer than this are ranked as ties."""
+
+
 def _min_ranks(scores: FloatArray) -> FloatArray:
     """Per row, rank 1 for the highest score, ties sharing the better (lower) rank.
 
@@ -401,7 +405,9 @@ def _min_ranks(scores: FloatArray) -> FloatArray:
     ordered = np.take_along_axis(scores, order, axis=1)
     positions = np.broadcast_to(np.arange(scores.shape[1]), scores.shape)
     new_value = np.ones(scores.shape, dtype=bool)
-    new_value[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    # Scores equal up to rounding (the same clipped value reached by different arithmetic
+    # in a draw) are ties, not a strict order decided by the last bit.
+    new_value[:, 1:] = ordered[:, :-1] - ordered[:, 1:] > TIE_TOLERANCE
     first = np.maximum.accumulate(np.where(new_value, positions, 0), axis=1)
     ranks = np.empty(scores.shape, dtype=np.float64)
     np.put_along_axis(ranks, order, first + 1.0, axis=1)

@@ -452,7 +452,7 @@ def simulate_call(
         title=fmt.gettext("Grants by scenario"),
         unit="EUR",
         locale=fmt.language,
-        grant_label=fmt.gettext("Grant"),
+        grant_label=fmt.gettext("Grant awarded"),
         rank_label=fmt.gettext("Rank"),
     )
     context = {
