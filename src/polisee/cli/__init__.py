@@ -17,6 +17,7 @@ from polisee.cli import analyse as analyse_cli
 from polisee.cli import data as data_cli
 from polisee.cli import db as db_cli
 from polisee.cli import demo as demo_cli
+from polisee.cli import firms as firms_cli
 from polisee.cli import serve as serve_cli
 from polisee.cli import users as users_cli
 from polisee.errors import InputError, PoliseeError
@@ -48,6 +49,7 @@ app = typer.Typer(
 )
 app.add_typer(data_cli.app, name="data")
 app.add_typer(db_cli.app, name="db")
+app.add_typer(firms_cli.app, name="firms")
 app.add_typer(users_cli.app, name="users")
 app.add_typer(serve_cli.app, name="serve")
 app.command("analyse")(analyse_cli.analyse)

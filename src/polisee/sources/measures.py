@@ -42,6 +42,14 @@ MEASURES: dict[str, Measure] = {
         Measure("PPS_HAB_EU", "GDP per inhabitant", "% of EU average (PPS)", additive=False),
         # rd_p_persreg (unit FTE)
         Measure("FTE", "R&D personnel", "full-time equivalents", additive=True),
+        # polisee firms aggregate (firm-level records summed per region x industry)
+        Measure("FIRM_COUNT", "Firms", "number", additive=True),
+        Measure("FIRM_EMPLOYEES", "Employees of the firms", "persons", additive=True),
+        Measure("FIRM_TURNOVER", "Turnover of the firms", "currency of the records", additive=True),
+        Measure("FIRM_EXPORTS", "Exports of the firms", "currency of the records", additive=True),
+        Measure(
+            "FIRM_RD", "R&D expenditure of the firms", "currency of the records", additive=True
+        ),
     )
 }
 
