@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 
 from polisee.cli import _console
 from polisee.cli import analyse as analyse_cli
+from polisee.cli import backup as backup_cli
 from polisee.cli import data as data_cli
 from polisee.cli import db as db_cli
 from polisee.cli import demo as demo_cli
@@ -55,6 +56,8 @@ app.add_typer(serve_cli.app, name="serve")
 app.command("analyse")(analyse_cli.analyse)
 app.command("indicators")(analyse_cli.list_indicators)
 app.command("demo")(demo_cli.demo)
+app.command("backup")(backup_cli.backup)
+app.command("restore")(backup_cli.restore)
 
 
 @app.callback()
