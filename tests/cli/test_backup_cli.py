@@ -45,7 +45,7 @@ def test_backup_then_restore_elsewhere(tmp_path: Path, monkeypatch: pytest.Monke
     assert restored.exit_code == 0, restored.output
     assert "1 statistics facts" in restored.output
     with StatsStore(other / "stats.duckdb", read_only=True) as store:
-        assert len(store.facts("m", dataset="d", level=None)) == 1
+        assert len(store.facts("m", level=None)) == 1
     (tmp_path / "bk" / "records.sqlite3").write_bytes(b"tampered")
     refused = runner.invoke(app, ["restore", str(tmp_path / "bk")])
     assert refused.exit_code == 2
