@@ -174,7 +174,9 @@ def sign_in(client: httpx.Client, email: str, password: str = PASSWORD) -> str:
     token = _TOKEN.search(page.text)
     assert token, "no form token on /login"
     response = client.post(
-        "/login", data={"email": email, "password": password, "csrf_token": token.group(1)}
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token.group(1)},
+        follow_redirects=False,
     )
     if response.status_code != 303:
         raise RuntimeError(f"sign-in of {email} failed with {response.status_code}")
