@@ -56,6 +56,14 @@ RECORDS = _records(
 )
 
 
+def test_engine_and_reader_name_the_same_measures() -> None:
+    from polisee.sources.firms import FIRM_MEASURES as READ
+    from polisee.statsdb.firms import FIRM_MEASURES as AGGREGATED
+
+    assert READ == AGGREGATED
+    assert FIRM_SCHEMA.names[4:] == list(AGGREGATED)
+
+
 def test_cells_are_summed_by_hand() -> None:
     cells = aggregate_cells(RECORDS, FirmAggregation(region_level=2, nace_level="division"))
     assert cells[["region", "industry", "year"]].values.tolist() == [

@@ -26,10 +26,10 @@ import pandas as pd
 import pyarrow as pa
 
 from polisee.errors import InputError
-from polisee.sources.firms import FIRM_MEASURES
 
 __all__ = [
     "CELL_COLUMNS",
+    "FIRM_MEASURES",
     "FIRM_MEASURE_CODES",
     "NACE_PREFIX",
     "Engine",
@@ -43,6 +43,10 @@ __all__ = [
 ]
 
 Engine = Literal["duckdb", "spark"]
+
+FIRM_MEASURES = ("employees", "turnover", "exports", "rd")
+"""Magnitude columns of the canonical firm records (``polisee.sources.firms.FIRM_SCHEMA``;
+a test checks that both layers name the same ones)."""
 
 NACE_PREFIX = {"section": 1, "division": 3, "group": 4, "class": 5}
 """Characters of a Eurostat-notation class (``C1011``) that name its ancestor at each level:

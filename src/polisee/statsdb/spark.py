@@ -16,8 +16,12 @@ from typing import Any
 import pyarrow as pa
 
 from polisee.errors import InputError
-from polisee.sources.firms import FIRM_MEASURES
-from polisee.statsdb.firms import FirmAggregation, _refuse_duplicate, normalise_cells
+from polisee.statsdb.firms import (
+    FIRM_MEASURES,
+    FirmAggregation,
+    _refuse_duplicate,
+    normalise_cells,
+)
 
 __all__ = ["spark_cells", "spark_session"]
 
