@@ -50,6 +50,24 @@ def test_aggregate_loads_a_dataset(env: Path) -> None:
     assert summary["records"] == 5
     assert summary["suppressed"]["FIRM_EMPLOYEES"] == 1
     assert out.read_text().startswith("measure,region,industry,year,value,flag")
+    # The panel is a dataset like any other: the analysis commands read it.
+    lq = CliRunner().invoke(
+        app,
+        [
+            "analyse",
+            "lq",
+            "--measure",
+            "FIRM_EMPLOYEES",
+            "--dataset",
+            "firms_register",
+            "--year",
+            "2020",
+            "--format",
+            "csv",
+        ],
+    )
+    assert lq.exit_code == 0, lq.output
+    assert "HU21" in lq.output
 
 
 def test_bad_file_exits_2_naming_line_and_field(env: Path) -> None:

@@ -154,17 +154,33 @@ def duckdb_cells(
         else:
             con.register(relation, con.read_parquet(str(source)))
         if check_keys:
-            dup = con.execute(
-                f"SELECT firm_id, year FROM {relation} GROUP BY ALL HAVING count(*) > 1 "
-                "ORDER BY ALL LIMIT 1"
-            ).fetchall()
-            _refuse_duplicate(dup, source)
+            _refuse_duplicate(_duplicate_keys(con, relation), source)
         table = con.sql(_duckdb_sql(spec, relation)).to_arrow_table()
     except duckdb.Error as exc:
         raise InputError(f"cannot aggregate the firm records: {exc}", path=_name(source)) from exc
     finally:
         con.close()
     return normalise_cells(table)
+
+
+def _duplicate_keys(con: duckdb.DuckDBPyConnection, relation: str) -> list[Any]:
+    """The first (firm_id, year) held twice, if any.
+
+    Keys are grouped by a 64-bit hash first (8 bytes per key instead of the strings: a
+    quarter of the memory and time on 50 M rows); only rows of a repeated hash are then
+    compared by their real key, so a hash collision is never reported as a duplicate.
+    """
+    repeated = con.execute(
+        f"SELECT hash(firm_id, year) AS h FROM {relation} GROUP BY h HAVING count(*) > 1"
+    ).fetchall()
+    if not repeated:
+        return []
+    hashes = [row[0] for row in repeated]
+    return con.execute(
+        f"SELECT firm_id, year FROM {relation} WHERE list_contains(?, hash(firm_id, year)) "
+        "GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 1",
+        [hashes],
+    ).fetchall()
 
 
 def _name(source: object) -> str | None:
