@@ -69,11 +69,13 @@ class PlatformServer:
         port: int | None = None,
         data_dir: Path | None = None,
         workers: int = 1,
+        log: Path | None = None,
     ) -> None:
         self.database_url = database_url
         self.var_dir = var_dir
         self.port = port or free_port()
         self.workers = workers
+        self.log = log
         self.env = dict(os.environ)
         self.env.update(
             {
@@ -110,13 +112,14 @@ class PlatformServer:
                 str(self.port),
             ]
         # A session of its own, so that a kill reaches uvicorn's worker processes too.
-        self.process = subprocess.Popen(
-            command,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        sink = self.log.open("ab") if self.log is not None else subprocess.DEVNULL
+        try:
+            self.process = subprocess.Popen(
+                command, env=self.env, stdout=sink, stderr=sink, start_new_session=True
+            )
+        finally:
+            if self.log is not None:
+                sink.close()  # type: ignore[union-attr]
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -197,12 +200,18 @@ class WriteRequest:
 
 @dataclass(frozen=True)
 class WriteKind:
-    """A request factory and the checker of its acknowledged writes."""
+    """A request factory and the checker of its acknowledged writes.
+
+    ``make(run, i)`` builds the i-th write of a run; ``check(database_url, acknowledged
+    keys, run)`` lists the problems; ``prepare(database_url, email)``, when given, creates
+    what the writer needs before it signs in (an assessment to answer, for one).
+    """
 
     name: str
     role: str
     make: Callable[[str, int], WriteRequest]
     check: Callable[[str, set[str], str], list[str]]
+    prepare: Callable[[str, str], None] | None = None
 
 
 def _organisation_write(run: str, i: int) -> WriteRequest:
@@ -246,9 +255,11 @@ def _check_organisations(database_url: str, acked: set[str], run: str) -> list[s
 
 WRITE_KINDS: dict[str, WriteKind] = {
     "organisations": WriteKind("organisations", "admin", _organisation_write, _check_organisations),
-    # The assessment branch adds here, e.g.:
+    # The assessment branch adds its kind here, e.g.
     # "assessment_answers": WriteKind("assessment_answers", "policy_maker",
-    #                                 _assessment_answer_write, _check_assessment_answers),
+    #     make=_answer_write,            # (run, i) -> POST of one answer, key = its identity
+    #     check=_check_answers,          # every acknowledged answer stored, none half-written
+    #     prepare=_open_assessment),     # (database_url, email): an assessment to answer
 }
 """Write traffic the harnesses can send; the fault test and the load test use every kind."""
 

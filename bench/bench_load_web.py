@@ -8,9 +8,11 @@ else the demo is loaded into a temporary directory first, as in ``bench_web``).
 Users: 80 members who read (pages and API, half each) and 20 writers who post the write
 kinds of ``bench/_platform.py`` (``WRITE_KINDS``: today administrators creating
 organisations; the assessment-answer kind joins when that branch is merged) half of the
-time and read otherwise. Each user waits 0.5-1.5 s between requests (think time; mean
-1 s, so about 100 requests per second are offered) and keeps one HTTP/1.1 connection,
-spoken directly so that the load generator's own CPU stays small on this 2-core machine.
+time and read otherwise. Each user waits 2-8 s between requests (think time: a person
+reading a page; mean 5 s, so about 20 requests per second are offered;
+``POLISEE_BENCH_THINK=0.5,1.5`` offers 100) and keeps one HTTP/1.1 connection, spoken
+directly so that the load generator's own CPU stays small on this 2-core machine. The
+server's log goes to a temporary file whose last lines are printed when a request failed.
 
 Prints per kind ``requests, p50, p95, p99 (ms), req/s, errors`` and the goal check
 (no errors, p95 < 300 ms). ``POLISEE_BENCH_SECONDS`` and ``POLISEE_BENCH_USERS``
@@ -36,8 +38,9 @@ from bench._platform import WRITE_KINDS, PlatformServer, WriteKind, create_user,
 SECONDS = float(os.environ.get("POLISEE_BENCH_SECONDS", "120"))
 USERS = int(os.environ.get("POLISEE_BENCH_USERS", "100"))
 WRITER_SHARE = 0.2
-THINK = (0.5, 1.5)
+THINK = tuple(float(x) for x in os.environ.get("POLISEE_BENCH_THINK", "2,8").split(","))
 GOAL_P95_MS = 300.0
+IDLE_REUSE = 4.0
 
 PAGES = ["/", "/regions", "/clusters", "/industries", "/map", "/account/password"]
 APIS = [
@@ -67,8 +70,13 @@ class Connection:
         self.host, self.port, self.cookie = host, port, cookie
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.used = time.monotonic()
 
     async def request(self, method: str, path: str, body: bytes = b"", token: str = "") -> int:
+        # uvicorn closes a keep-alive connection idle for 5 s; as a browser would, open a
+        # new one rather than send on a connection the server is closing.
+        if self.writer is not None and time.monotonic() - self.used > IDLE_REUSE:
+            self.close()
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
@@ -95,6 +103,7 @@ class Connection:
                     break
         if headers.get(b"connection") == b"close":
             self.close()
+        self.used = time.monotonic()
         return status
 
     def close(self) -> None:
@@ -175,6 +184,8 @@ def _users(server: PlatformServer, run: str) -> list[User]:
             role=kind.role if kind else "member",
             organisation=f"{run} agency",
         )
+        if kind is not None and kind.prepare is not None:
+            kind.prepare(server.database_url, email)
         with httpx.Client(base_url=server.base_url, timeout=30) as client:
             token = sign_in(client, email)
             cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
@@ -207,7 +218,8 @@ def run() -> None:
     records = Path(tempfile.mkdtemp(prefix="polisee-load-"))
     url = os.environ.get("POLISEE_BENCH_DATABASE_URL") or f"sqlite:///{records / 'records.sqlite3'}"
     run_id = f"u{int(time.time())}"
-    server = PlatformServer(database_url=url, var_dir=var_dir, workers=2)
+    log = records / "server.log"
+    server = PlatformServer(database_url=url, var_dir=var_dir, workers=2, log=log)
     server.start()
     try:
         users = _users(server, run_id)
@@ -225,10 +237,12 @@ def run() -> None:
                 problems += kind.check(url, set(), key)
     finally:
         server.stop()
+        log_tail = log.read_text(errors="replace").splitlines()[-30:] if log.exists() else []
         shutil.rmtree(records, ignore_errors=True)
     backend = "postgresql" if url.startswith("postgresql") else "sqlite"
     print(
-        f"   {USERS} users ({round(USERS * WRITER_SHARE)} writers), {SECONDS:.0f} s, records on {backend}, 2 workers"
+        f"   {USERS} users ({round(USERS * WRITER_SHARE)} writers), think time "
+        f"{THINK[0]:g}-{THINK[1]:g} s, {SECONDS:.0f} s, records on {backend}, 2 workers"
     )
     print(
         f"{'kind':<7}{'requests':>9}{'p50_ms':>8}{'p95_ms':>8}{'p99_ms':>8}{'req_per_s':>10}{'errors':>7}"
@@ -249,6 +263,8 @@ def run() -> None:
     print(
         f"   statuses {dict(sorted(stats.statuses.items()))}; half-written writes: {len(problems)}"
     )
+    if errors and log_tail:
+        print("   server log (last lines):\n      " + "\n      ".join(log_tail))
     verdict = "met" if errors == 0 and p95 < GOAL_P95_MS and not problems else "NOT met"
     print(f"   goal (zero errors, p95 < {GOAL_P95_MS:.0f} ms): {verdict}", flush=True)
 

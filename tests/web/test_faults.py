@@ -28,6 +28,8 @@ def test_acknowledged_writes_survive_a_killed_server(
     write = WRITE_KINDS[kind]
     email = f"writer-{kind}@example.eu"
     create_user(database_url, email, role=write.role)
+    if write.prepare is not None:
+        write.prepare(database_url, email)
     server = PlatformServer(database_url=database_url, var_dir=tmp_path / "var")
     server.start()
     try:
