@@ -166,6 +166,17 @@ def _clusters_meta(store: StatsStore, cache: EvidenceCache) -> pd.DataFrame:
     return cache.fetch(store, "clusters_meta", (), compute)
 
 
+def _regions_with_data(store: StatsStore, cache: EvidenceCache, level: int) -> frozenset[str]:
+    # Kept apart from the panel: listing a panel's regions scans its whole index (~50 ms
+    # on the SBS data), and the regions list asks for them on every page view.
+    return cache.fetch(
+        store,
+        "regions_with_data",
+        (level,),
+        lambda: frozenset(_division_panel(store, cache, level).regions),
+    )
+
+
 def regions_list(
     store: StatsStore,
     *,
@@ -201,12 +212,12 @@ def regions_list(
             | frame["name_native"].str.casefold().str.contains(needle, regex=False)
         )
         frame = frame[hit]
-    with_data: set[str] = set()
+    with_data: frozenset[str] = frozenset()
     if level in (0, 1, 2):
         try:
-            with_data = set(_division_panel(store, c, level).regions)
+            with_data = _regions_with_data(store, c, level)
         except NotFound:
-            with_data = set()
+            with_data = frozenset()
     frame["has_data"] = frame["code"].isin(with_data)
     return frame.sort_values("code").reset_index(drop=True)
 
@@ -214,16 +225,22 @@ def regions_list(
 def industries_list(store: StatsStore, *, cache: EvidenceCache | None = None) -> pd.DataFrame:
     """NACE divisions with figures in the store: ``code, title, section``."""
     c = _cache(cache)
-    industries = _industries(store, c)
-    codes = list(_division_panel(store, c, 2).industries)
-    out = industries.reindex(codes)
-    return pd.DataFrame(
-        {
-            "code": codes,
-            "title": out["title"].fillna("").to_list(),
-            "section": out["section"].fillna("").to_list(),
-        }
-    )
+
+    def compute() -> pd.DataFrame:
+        # Listing the panel's industries scans its whole index (~50 ms on the SBS data);
+        # the map and the lists ask for them several times per page view.
+        industries = _industries(store, c)
+        codes = list(_division_panel(store, c, 2).industries)
+        out = industries.reindex(codes)
+        return pd.DataFrame(
+            {
+                "code": codes,
+                "title": out["title"].fillna("").to_list(),
+                "section": out["section"].fillna("").to_list(),
+            }
+        )
+
+    return c.fetch(store, "industries_list", (), compute).copy()
 
 
 def clusters_list(store: StatsStore, *, cache: EvidenceCache | None = None) -> pd.DataFrame:
