@@ -177,6 +177,37 @@ def _regions_with_data(store: StatsStore, cache: EvidenceCache, level: int) -> f
     )
 
 
+def _all_regions(store: StatsStore, cache: EvidenceCache, level: int | None) -> pd.DataFrame:
+    """Every region of ``level`` as the list shows it, sorted by code (kept per data version)."""
+
+    def compute() -> pd.DataFrame:
+        regions = _regions(store, cache).reset_index()
+        regions = regions[~regions["extra_regio"].astype(bool)]
+        countries = regions[regions["level"] == 0].set_index("country")["name_latin"].to_dict()
+        if level is not None:
+            regions = regions[regions["level"] == level]
+        frame = pd.DataFrame(
+            {
+                "code": regions["code"],
+                "name": regions["name_latin"],
+                "name_native": regions["name"],
+                "level": regions["level"].astype(int),
+                "country": regions["country"],
+                "country_name": regions["country"].map(countries).fillna(regions["country"]),
+            }
+        )
+        with_data: frozenset[str] = frozenset()
+        if level in (0, 1, 2):
+            try:
+                with_data = _regions_with_data(store, cache, level)
+            except NotFound:
+                with_data = frozenset()
+        frame["has_data"] = frame["code"].isin(with_data)
+        return frame.sort_values("code").reset_index(drop=True)
+
+    return cache.fetch(store, "all_regions", (level,), compute)
+
+
 def regions_list(
     store: StatsStore,
     *,
@@ -186,24 +217,9 @@ def regions_list(
     cache: EvidenceCache | None = None,
 ) -> pd.DataFrame:
     """Regions (``code, name, name_native, level, country, country_name, has_data``), by code."""
-    c = _cache(cache)
-    regions = _regions(store, c).reset_index()
-    regions = regions[~regions["extra_regio"].astype(bool)]
-    countries = regions[regions["level"] == 0].set_index("country")["name_latin"].to_dict()
-    if level is not None:
-        regions = regions[regions["level"] == level]
+    frame = _all_regions(store, _cache(cache), level)
     if country:
-        regions = regions[regions["country"] == country.upper()]
-    frame = pd.DataFrame(
-        {
-            "code": regions["code"],
-            "name": regions["name_latin"],
-            "name_native": regions["name"],
-            "level": regions["level"].astype(int),
-            "country": regions["country"],
-            "country_name": regions["country"].map(countries).fillna(regions["country"]),
-        }
-    )
+        frame = frame[frame["country"] == country.upper()]
     if query:
         needle = query.strip().casefold()
         hit = (
@@ -212,14 +228,8 @@ def regions_list(
             | frame["name_native"].str.casefold().str.contains(needle, regex=False)
         )
         frame = frame[hit]
-    with_data: frozenset[str] = frozenset()
-    if level in (0, 1, 2):
-        try:
-            with_data = _regions_with_data(store, c, level)
-        except NotFound:
-            with_data = frozenset()
-    frame["has_data"] = frame["code"].isin(with_data)
-    return frame.sort_values("code").reset_index(drop=True)
+    # A copy: callers may change what they get, the cached frame stays as it was.
+    return frame.reset_index(drop=True).copy()
 
 
 def industries_list(store: StatsStore, *, cache: EvidenceCache | None = None) -> pd.DataFrame:
