@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
-	$(BIN)/python -c "import polisee, pytest, hypothesis, ecomplexity, importlinter"
+	$(BIN)/python -c "import polisee, pytest, hypothesis, ecomplexity, importlinter, pyspark, schemathesis"
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

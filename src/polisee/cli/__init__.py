@@ -14,10 +14,12 @@ from typer.core import TyperGroup
 
 from polisee.cli import _console
 from polisee.cli import analyse as analyse_cli
+from polisee.cli import backup as backup_cli
 from polisee.cli import data as data_cli
 from polisee.cli import db as db_cli
 from polisee.cli import demo as demo_cli
 from polisee.cli import financing as financing_cli
+from polisee.cli import firms as firms_cli
 from polisee.cli import frameworks as frameworks_cli
 from polisee.cli import report as report_cli
 from polisee.cli import serve as serve_cli
@@ -51,6 +53,7 @@ app = typer.Typer(
 )
 app.add_typer(data_cli.app, name="data")
 app.add_typer(db_cli.app, name="db")
+app.add_typer(firms_cli.app, name="firms")
 app.add_typer(users_cli.app, name="users")
 app.add_typer(frameworks_cli.app, name="frameworks")
 app.add_typer(serve_cli.app, name="serve")
@@ -60,6 +63,8 @@ app.add_typer(report_cli.app, name="report")
 app.command("analyse")(analyse_cli.analyse)
 app.command("indicators")(analyse_cli.list_indicators)
 app.command("demo")(demo_cli.demo)
+app.command("backup")(backup_cli.backup)
+app.command("restore")(backup_cli.restore)
 
 
 @app.callback()

@@ -52,6 +52,14 @@ MEASURES: dict[str, Measure] = {
             "FTE",
             additive=True,
         ),
+        # polisee firms aggregate (firm-level records summed per region x industry)
+        Measure("FIRM_COUNT", "Firms", "number", additive=True),
+        Measure("FIRM_EMPLOYEES", "Employees of the firms", "persons", additive=True),
+        Measure("FIRM_TURNOVER", "Turnover of the firms", "currency of the records", additive=True),
+        Measure("FIRM_EXPORTS", "Exports of the firms", "currency of the records", additive=True),
+        Measure(
+            "FIRM_RD", "R&D expenditure of the firms", "currency of the records", additive=True
+        ),
     )
 }
 

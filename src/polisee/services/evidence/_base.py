@@ -175,6 +175,48 @@ def _clusters_meta(store: StatsStore, cache: EvidenceCache) -> pd.DataFrame:
     return cache.fetch(store, "clusters_meta", (), compute)
 
 
+def _regions_with_data(store: StatsStore, cache: EvidenceCache, level: int) -> frozenset[str]:
+    # Kept apart from the panel: listing a panel's regions scans its whole index (~50 ms
+    # on the SBS data), and the regions list asks for them on every page view.
+    return cache.fetch(
+        store,
+        "regions_with_data",
+        (level,),
+        lambda: frozenset(_division_panel(store, cache, level).regions),
+    )
+
+
+def _all_regions(store: StatsStore, cache: EvidenceCache, level: int | None) -> pd.DataFrame:
+    """Every region of ``level`` as the list shows it, sorted by code (kept per data version)."""
+
+    def compute() -> pd.DataFrame:
+        regions = _regions(store, cache).reset_index()
+        regions = regions[~regions["extra_regio"].astype(bool)]
+        countries = regions[regions["level"] == 0].set_index("country")["name_latin"].to_dict()
+        if level is not None:
+            regions = regions[regions["level"] == level]
+        frame = pd.DataFrame(
+            {
+                "code": regions["code"],
+                "name": regions["name_latin"],
+                "name_native": regions["name"],
+                "level": regions["level"].astype(int),
+                "country": regions["country"],
+                "country_name": regions["country"].map(countries).fillna(regions["country"]),
+            }
+        )
+        with_data: frozenset[str] = frozenset()
+        if level in (0, 1, 2):
+            try:
+                with_data = _regions_with_data(store, cache, level)
+            except NotFound:
+                with_data = frozenset()
+        frame["has_data"] = frame["code"].isin(with_data)
+        return frame.sort_values("code").reset_index(drop=True)
+
+    return cache.fetch(store, "all_regions", (level,), compute)
+
+
 def regions_list(
     store: StatsStore,
     *,
@@ -184,24 +226,9 @@ def regions_list(
     cache: EvidenceCache | None = None,
 ) -> pd.DataFrame:
     """Regions (``code, name, name_native, level, country, country_name, has_data``), by code."""
-    c = _cache(cache)
-    regions = _regions(store, c).reset_index()
-    regions = regions[~regions["extra_regio"].astype(bool)]
-    countries = regions[regions["level"] == 0].set_index("country")["name_latin"].to_dict()
-    if level is not None:
-        regions = regions[regions["level"] == level]
+    frame = _all_regions(store, _cache(cache), level)
     if country:
-        regions = regions[regions["country"] == country.upper()]
-    frame = pd.DataFrame(
-        {
-            "code": regions["code"],
-            "name": regions["name_latin"],
-            "name_native": regions["name"],
-            "level": regions["level"].astype(int),
-            "country": regions["country"],
-            "country_name": regions["country"].map(countries).fillna(regions["country"]),
-        }
-    )
+        frame = frame[frame["country"] == country.upper()]
     if query:
         needle = query.strip().casefold()
         hit = (
@@ -210,29 +237,29 @@ def regions_list(
             | frame["name_native"].str.casefold().str.contains(needle, regex=False)
         )
         frame = frame[hit]
-    with_data: set[str] = set()
-    if level in (0, 1, 2):
-        try:
-            with_data = set(_division_panel(store, c, level).regions)
-        except NotFound:
-            with_data = set()
-    frame["has_data"] = frame["code"].isin(with_data)
-    return frame.sort_values("code").reset_index(drop=True)
+    # A copy: callers may change what they get, the cached frame stays as it was.
+    return frame.reset_index(drop=True).copy()
 
 
 def industries_list(store: StatsStore, *, cache: EvidenceCache | None = None) -> pd.DataFrame:
     """NACE divisions with figures in the store: ``code, title, section``."""
     c = _cache(cache)
-    industries = _industries(store, c)
-    codes = list(_division_panel(store, c, 2).industries)
-    out = industries.reindex(codes)
-    return pd.DataFrame(
-        {
-            "code": codes,
-            "title": out["title"].fillna("").to_list(),
-            "section": out["section"].fillna("").to_list(),
-        }
-    )
+
+    def compute() -> pd.DataFrame:
+        # Listing the panel's industries scans its whole index (~50 ms on the SBS data);
+        # the map and the lists ask for them several times per page view.
+        industries = _industries(store, c)
+        codes = list(_division_panel(store, c, 2).industries)
+        out = industries.reindex(codes)
+        return pd.DataFrame(
+            {
+                "code": codes,
+                "title": out["title"].fillna("").to_list(),
+                "section": out["section"].fillna("").to_list(),
+            }
+        )
+
+    return c.fetch(store, "industries_list", (), compute).copy()
 
 
 def clusters_list(store: StatsStore, *, cache: EvidenceCache | None = None) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from polisee.errors import InputError, NotFound
-from polisee.sources.classifications._files import read_csv
+from polisee.sources.classifications._files import integer_column, read_csv
 
 __all__ = ["expand_nace", "load_nace", "nace_children", "nace_level", "to_eurostat_nace"]
 
@@ -98,7 +98,7 @@ def _load_nace_cached(data_dir: Path) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "code": hierarchy["eurostat_code"],
-            "level": pd.to_numeric(hierarchy["level"]).astype("int64"),
+            "level": integer_column(hierarchy, "level", path),
             "parent": hierarchy["parent"].map(lambda p: to_eurostat.get(p, "")),
             "section": hierarchy["section"],
             "dotted": hierarchy["code"],

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from polisee.errors import NotFound
-from polisee.sources.classifications._files import read_csv
+from polisee.sources.classifications._files import integer_column, read_csv
 
 __all__ = [
     "NUTS_VERSIONS",
@@ -234,7 +234,7 @@ def _load_nuts_cached(data_dir: Path, version: int) -> pd.DataFrame:
         frame = read_csv(
             nuts / f"nuts_{version}.csv", ["code", "country", "level", "parent", "name"]
         )
-    frame["level"] = pd.to_numeric(frame["level"], errors="raise").astype("int64")
+    frame["level"] = integer_column(frame, "level", nuts / f"nuts_{version}.csv")
     frame["parent"] = _repaired_parents(frame)
     if "kind" not in frame.columns:
         frame["kind"] = frame["country"].map(lambda c: "NUTS" if c in _EU28 else "SR")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel
@@ -13,9 +13,25 @@ from polisee.services.permissions import Permission
 from polisee.services.sessions import Principal
 from polisee.web.security import DbSession, require
 
-__all__ = ["Me", "RoleOut", "UserOut", "router"]
+__all__ = ["API_ERRORS", "ErrorOut", "Me", "RoleOut", "UserOut", "router"]
 
-router = APIRouter(prefix="/api/v1", tags=["platform"])
+
+class ErrorOut(BaseModel):
+    """Every error of the API: what went wrong and, for bad input, where."""
+
+    detail: str
+    where: str | None = None
+
+
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorOut, "description": "Not allowed (sign in, or a missing permission)"},
+    404: {"model": ErrorOut, "description": "No such thing"},
+    422: {"model": ErrorOut, "description": "Invalid input, naming the field"},
+    429: {"model": ErrorOut, "description": "Too many requests"},
+}
+"""The error responses every API route may give, documented in the OpenAPI schema."""
+
+router = APIRouter(prefix="/api/v1", tags=["platform"], responses=API_ERRORS)
 
 
 class Me(BaseModel):

@@ -22,6 +22,7 @@ from polisee.services import evidence as ev
 from polisee.services.analysis import indicator_table
 from polisee.services.permissions import Permission
 from polisee.services.sessions import Principal
+from polisee.web.routes.api import API_ERRORS, ErrorOut
 from polisee.web.routes.evidence import Store, cache_of
 from polisee.web.security import require
 
@@ -39,7 +40,14 @@ __all__ = [
     "router",
 ]
 
-router = APIRouter(prefix="/api/v1", tags=["evidence"])
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["evidence"],
+    responses={
+        **API_ERRORS,
+        503: {"model": ErrorOut, "description": "No statistics are loaded yet"},
+    },
+)
 Reader = Annotated[Principal, require(Permission.EVIDENCE_READ)]
 PageQuery = Annotated[int, Query(ge=1, le=100_000)]
 PerPageQuery = Annotated[int, Query(ge=1, le=500)]
