@@ -180,9 +180,7 @@ class MatchRequest(Base):
     """
 
     __tablename__ = "partner_match_requests"
-    __table_args__ = (
-        CheckConstraint("from_profile_id <> to_profile_id", name="not_to_itself"),
-    )
+    __table_args__ = (CheckConstraint("from_profile_id <> to_profile_id", name="not_to_itself"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     from_profile_id: Mapped[int] = mapped_column(
@@ -298,6 +296,4 @@ class CollaborationParticipant(Base):
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
 
-    collaboration: Mapped[Collaboration] = relationship(
-        back_populates="participants", lazy="raise"
-    )
+    collaboration: Mapped[Collaboration] = relationship(back_populates="participants", lazy="raise")
