@@ -16,6 +16,7 @@ from polisee.services.evidence._base import (
     available_years,
     clusters_list,
     default_year,
+    employment_panel,
     industries_list,
     regions_list,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "compare_regions",
     "country_bounds",
     "default_year",
+    "employment_panel",
     "industries_list",
     "industry_overview",
     "map_values",

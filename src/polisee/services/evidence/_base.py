@@ -24,6 +24,7 @@ __all__ = [
     "available_years",
     "clusters_list",
     "default_year",
+    "employment_panel",
     "industries_list",
     "regions_list",
 ]
@@ -46,6 +47,13 @@ def _division_panel(store: StatsStore, cache: EvidenceCache, level: int) -> Pane
         return store.panel(EMPLOYMENT, level=level, industry_level="division")
 
     return cache.fetch(store, "division_panel", (level,), compute)
+
+
+def employment_panel(
+    store: StatsStore, *, level: int = 2, cache: EvidenceCache | None = None
+) -> Panel:
+    """SBS persons employed by region (NUTS ``level``) x NACE division, every year (cached)."""
+    return _division_panel(store, _cache(cache), level)
 
 
 def available_years(store: StatsStore, cache: EvidenceCache | None = None) -> list[int]:
