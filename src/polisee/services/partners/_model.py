@@ -366,12 +366,17 @@ class SearchFilters:
 @dataclass(frozen=True)
 class Weights:
     """The weight of each part of the match score; a part without a value for a candidate
-    (unknown region figures, no languages given) leaves the others to share the score."""
+    (unknown region figures, no languages given) leaves the others to share the score.
 
-    industry: float = 0.30
-    complementarity: float = 0.35
+    The defaults give most weight to what the two organisations say they need and offer,
+    the only part that reads their own words; industry relatedness comes next, region,
+    target regions and language are context.
+    """
+
+    industry: float = 0.25
+    complementarity: float = 0.45
     region: float = 0.10
-    country: float = 0.15
+    country: float = 0.10
     language: float = 0.10
 
     def __post_init__(self) -> None:

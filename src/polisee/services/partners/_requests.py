@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -405,7 +405,10 @@ def request_statistics(
             MatchRequest.to_profile_id,
         )
     ).all()
-    countries = dict(session.execute(select(PartnerProfile.id, PartnerProfile.country)).tuples())
+    countries = {
+        row.id: row.country
+        for row in session.execute(select(PartnerProfile.id, PartnerProfile.country))
+    }
     by_status = Counter(status.value for status, *_ in rows)
     answered = by_status[MatchStatus.ACCEPTED.value] + by_status[MatchStatus.DECLINED.value]
     days = [
@@ -414,15 +417,9 @@ def request_statistics(
         if answered_at is not None
     ]
     day = now or utcnow()
-    first_month = (day.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
-    month_counts = Counter(
-        created.strftime("%Y-%m") for _, created, *_ in rows if created >= first_month
-    )
-    labels = []
-    cursor = first_month
-    for _ in range(months):
-        labels.append(cursor.strftime("%Y-%m"))
-        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    current = day.year * 12 + day.month - 1
+    labels = [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(current - months + 1, current + 1)]
+    month_counts = Counter(created.strftime("%Y-%m") for _, created, *_ in rows)
     crossing = [countries.get(a) != countries.get(b) for *_, a, b in rows]
     organisations = (
         set(

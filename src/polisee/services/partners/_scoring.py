@@ -121,7 +121,8 @@ def build_index(
     features : sequence of ProfileFeatures
         One per row of ``needs`` and ``offers``.
     needs, offers : scipy.sparse.csr_matrix or numpy.ndarray
-        Unit-length rows (zero rows for empty texts), same columns.
+        One row per profile (zero rows for empty texts), same columns; rows are scaled
+        to unit length here, so that dot products are cosines.
     industry_codes, proximity : optional
         The industries (NACE divisions) of a proximity matrix (square, any diagonal; 1 is
         put there). Industries of profiles that it lacks relate only to themselves.
@@ -132,6 +133,7 @@ def build_index(
     for name, matrix in (("needs", needs), ("offers", offers)):
         if matrix.shape[0] != n:
             raise InputError(f"expected {n} rows of {name}, got {matrix.shape[0]}", field=name)
+    needs, offers = _unit_rows(needs), _unit_rows(offers)
     known = list(industry_codes)
     extra = sorted({c for f in features for c in f.nace_codes} - set(known))
     codes = known + extra
@@ -200,6 +202,19 @@ def build_index(
         model=model,
         relatedness=relatedness,
     )
+
+
+def _unit_rows(matrix: Matrix) -> Matrix:
+    if sp.issparse(matrix):
+        csr = sp.csr_matrix(matrix, dtype=np.float64)
+        norms = np.sqrt(np.asarray(csr.multiply(csr).sum(axis=1)).ravel())
+        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        return sp.csr_matrix(sp.diags(scale) @ csr)
+    dense = np.asarray(matrix)
+    dense = dense.astype(np.float32 if dense.dtype == np.float32 else np.float64, copy=True)
+    norms = np.linalg.norm(dense, axis=1, keepdims=True)
+    np.divide(dense, norms, out=dense, where=norms > 0)
+    return dense
 
 
 def _nonzero_rows(matrix: Matrix) -> np.ndarray[Any, np.dtype[np.bool_]]:
