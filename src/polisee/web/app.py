@@ -21,6 +21,7 @@ from polisee.web.routes import (
     admin,
     api,
     api_clusters,
+    api_partners,
     api_practices,
     assessment_results,
     assessments,
@@ -30,6 +31,9 @@ from polisee.web.routes import (
     frameworks,
     home,
     notifications,
+    partner_network,
+    partner_requests,
+    partners,
 )
 from polisee.web.routes.practices import install_practices
 from polisee.web.security import SecurityHeadersMiddleware, verify_csrf
@@ -101,6 +105,10 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
         cluster_organisations,
         financing,
         api_clusters,
+        partners,
+        partner_requests,
+        partner_network,
+        api_partners,
     ):
         app.include_router(module.router)
     install_practices(app, settings)
