@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy import func, select
@@ -67,34 +67,75 @@ def features_of(profile: PartnerProfile) -> ProfileFeatures:
     )
 
 
-def _texts(profile: PartnerProfile) -> dict[str, str]:
+class _Texts(Protocol):
+    """What vectors are made from: a profile record, or a light row of the same columns."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def needs(self) -> str: ...
+
+    @property
+    def offers(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A stored vector row as read for the index (no ORM object: 20,000 of them load fast)."""
+
+    profile_version: int
+    terms: dict[str, int] | None
+    vector: bytes | None
+
+
+Fresh = tuple[_Texts, str, str, dict[str, int] | None, np.ndarray[Any, Any] | None]
+
+
+def _texts(profile: _Texts) -> dict[str, str]:
     return {"needs": profile.needs or "", "offers": profile.offers or ""}
 
 
-def _stored(
+def _records(
     session: Session, profile_ids: Sequence[int], models: Sequence[str]
 ) -> dict[tuple[int, str, str], PartnerVector]:
     found: dict[tuple[int, str, str], PartnerVector] = {}
     if not profile_ids:
         return found
-    query = select(PartnerVector).where(PartnerVector.model.in_(list(models)))
-    if len(profile_ids) <= 500:
-        query = query.where(PartnerVector.profile_id.in_(list(profile_ids)))
+    query = select(PartnerVector).where(
+        PartnerVector.model.in_(list(models)), PartnerVector.profile_id.in_(list(profile_ids))
+    )
     for row in session.scalars(query):
         found[(row.profile_id, row.field, row.model)] = row
     return found
 
 
+def _rows(session: Session, models: Sequence[str]) -> dict[tuple[int, str, str], _Stored]:
+    query = select(
+        PartnerVector.profile_id,
+        PartnerVector.field,
+        PartnerVector.model,
+        PartnerVector.profile_version,
+        PartnerVector.terms,
+        PartnerVector.vector,
+    ).where(PartnerVector.model.in_(list(models)))
+    return {
+        (pid, field_name, model): _Stored(version, terms, vector)
+        for pid, field_name, model, version, terms, vector in session.execute(query)
+    }
+
+
 def _compute(
-    profiles: Sequence[PartnerProfile],
-    stored: dict[tuple[int, str, str], PartnerVector],
+    profiles: Sequence[_Texts],
+    stored: Mapping[tuple[int, str, str], _Stored | PartnerVector],
     encoder: Encoder | None,
-) -> list[tuple[PartnerProfile, str, str, dict[str, int] | None, np.ndarray[Any, Any] | None]]:
+) -> list[Fresh]:
     """The (profile, field, model, terms, vector) that are missing or out of date."""
-    out: list[
-        tuple[PartnerProfile, str, str, dict[str, int] | None, np.ndarray[Any, Any] | None]
-    ] = []
-    to_encode: list[tuple[PartnerProfile, str]] = []
+    out: list[Fresh] = []
+    to_encode: list[tuple[_Texts, str]] = []
     for profile in profiles:
         texts = _texts(profile)
         for field_name in FIELDS:
@@ -113,11 +154,7 @@ def _compute(
 
 
 def _write(
-    session: Session,
-    stored: dict[tuple[int, str, str], PartnerVector],
-    fresh: Sequence[
-        tuple[PartnerProfile, str, str, dict[str, int] | None, np.ndarray[Any, Any] | None]
-    ],
+    session: Session, stored: dict[tuple[int, str, str], PartnerVector], fresh: Sequence[Fresh]
 ) -> None:
     for profile, field_name, model, terms, vector in fresh:
         row = stored.get((profile.id, field_name, model))
@@ -137,7 +174,7 @@ def store_vectors(
     """Compute and store the term counts (and with ``encoder`` the embeddings) of the
     profiles' texts that are missing or older than the profile; returns how many."""
     models = [TERMS_MODEL] + ([encoder.name] if encoder is not None else [])
-    stored = _stored(session, [p.id for p in profiles], models)
+    stored = _records(session, [p.id for p in profiles], models)
     fresh = _compute(profiles, stored, encoder)
     _write(session, stored, fresh)
     session.flush()
@@ -198,50 +235,118 @@ def load_index(
     return loaded
 
 
+@dataclass(frozen=True)
+class _Profile:
+    """The columns of a profile the index reads."""
+
+    id: int
+    version: int
+    needs: str
+    offers: str
+    region_code: str
+    country: str
+    nace_codes: list[str]
+    target_regions: list[str]
+    languages: list[str]
+    cooperation_types: list[str]
+    region_pairing: bool
+    public: bool
+
+
+def _profiles(session: Session) -> list[_Profile]:
+    query = select(
+        PartnerProfile.id,
+        PartnerProfile.version,
+        PartnerProfile.needs,
+        PartnerProfile.offers,
+        PartnerProfile.region_code,
+        PartnerProfile.country,
+        PartnerProfile.nace_codes,
+        PartnerProfile.target_regions,
+        PartnerProfile.languages,
+        PartnerProfile.cooperation_types,
+        PartnerProfile.region_pairing,
+        PartnerProfile.visibility,
+    ).order_by(PartnerProfile.id)
+    return [
+        _Profile(
+            id=pid,
+            version=version,
+            needs=needs,
+            offers=offers,
+            region_code=region,
+            country=country,
+            nace_codes=nace,
+            target_regions=targets,
+            languages=languages,
+            cooperation_types=cooperation,
+            region_pairing=pairing,
+            public=visibility == PartnerVisibility.PUBLIC,
+        )
+        for (
+            pid,
+            version,
+            needs,
+            offers,
+            region,
+            country,
+            nace,
+            targets,
+            languages,
+            cooperation,
+            pairing,
+            visibility,
+        ) in session.execute(query)
+    ]
+
+
 def _build(
     session: Session, encoder: Encoder | None, evidence: IndustryEvidence | None
 ) -> LoadedIndex:
-    profiles = list(session.scalars(select(PartnerProfile).order_by(PartnerProfile.id)))
+    profiles = _profiles(session)
     models = [TERMS_MODEL] + ([encoder.name] if encoder is not None else [])
-    stored = _stored(session, [p.id for p in profiles], models)
+    stored = _rows(session, models)
     # Vectors are stored when a profile is saved; anything missing (a model installed
     # later) is computed here in memory only, so that reading never writes.
-    fresh = _compute(profiles, stored, encoder)
-    vectors = {(p.id, f, m): (t, v) for p, f, m, t, v in fresh}
+    fresh = {(p.id, f, m): (t, v) for p, f, m, t, v in _compute(profiles, stored, encoder)}
 
-    def terms(profile: PartnerProfile, field_name: str) -> dict[str, int]:
-        found = vectors.get((profile.id, field_name, TERMS_MODEL))
+    def terms(profile: _Profile, field_name: str) -> dict[str, int]:
+        found = fresh.get((profile.id, field_name, TERMS_MODEL))
         if found is not None:
             return found[0] or {}
         return dict(stored[(profile.id, field_name, TERMS_MODEL)].terms or {})
 
-    def embedding(
-        profile: PartnerProfile, field_name: str, name: str
-    ) -> np.ndarray[Any, Any] | None:
-        found = vectors.get((profile.id, field_name, name))
+    def embedding(profile: _Profile, field_name: str, name: str) -> np.ndarray[Any, Any] | None:
+        found = fresh.get((profile.id, field_name, name))
         if found is not None:
             return found[1]
-        row = stored[(profile.id, field_name, name)]
-        return None if row.vector is None else np.frombuffer(row.vector, dtype="<f4")
+        blob = stored[(profile.id, field_name, name)].vector
+        return None if blob is None else np.frombuffer(blob, dtype="<f4")
 
     if encoder is not None:
-        dims = {
-            int(v.shape[-1])
-            for p in profiles
-            for f in FIELDS
-            if (v := embedding(p, f, encoder.name)) is not None
-        }
-        width = max(dims) if dims else 1
-        needs: Any = dense_rows([embedding(p, "needs", encoder.name) for p in profiles], width)
-        offers: Any = dense_rows([embedding(p, "offers", encoder.name) for p in profiles], width)
+        vectors = {f: [embedding(p, f, encoder.name) for p in profiles] for f in FIELDS}
+        width = max([int(v.shape[-1]) for f in FIELDS for v in vectors[f] if v is not None] + [1])
+        needs: Any = dense_rows(vectors["needs"], width)
+        offers: Any = dense_rows(vectors["offers"], width)
         model = encoder.name
     else:
         (needs, offers), _ = tfidf_matrices(
             [[terms(p, "needs") for p in profiles], [terms(p, "offers") for p in profiles]]
         )
         model = "tfidf"
+    features = [
+        ProfileFeatures(
+            profile_id=p.id,
+            region_code=p.region_code,
+            nace_codes=tuple(p.nace_codes or ()),
+            target_regions=tuple(p.target_regions or ()),
+            languages=tuple(p.languages or ()),
+            region_pairing=bool(p.region_pairing),
+        )
+        for p in profiles
+    ]
     index = build_index(
-        [features_of(p) for p in profiles],
+        features,
         needs,
         offers,
         industry_codes=evidence.industries if evidence else (),
@@ -253,7 +358,7 @@ def _build(
     )
     return LoadedIndex(
         index=index,
-        public=np.asarray([p.visibility == PartnerVisibility.PUBLIC for p in profiles], dtype=bool),
+        public=np.asarray([p.public for p in profiles], dtype=bool),
         countries=np.asarray([p.country for p in profiles], dtype=str),
         cooperation=np.asarray(
             [

@@ -65,14 +65,15 @@ class ProfileFeatures:
 
 @dataclass
 class PartnerIndex:
-    """Aligned arrays, one row per profile (see :func:`build_index`)."""
+    """Aligned arrays, one row per profile (see :func:`build_index`); ``industries`` holds
+    each row's industries as columns of ``proximity``, padded with -1."""
 
     profile_ids: np.ndarray[Any, np.dtype[np.int64]]
     needs: Matrix
     offers: Matrix
     has_needs: np.ndarray[Any, np.dtype[np.bool_]]
     has_offers: np.ndarray[Any, np.dtype[np.bool_]]
-    industries: np.ndarray[Any, np.dtype[np.float32]]
+    industries: np.ndarray[Any, np.dtype[np.int64]]
     industry_codes: list[str]
     proximity: np.ndarray[Any, np.dtype[np.float64]]
     region_codes: list[str]
@@ -148,10 +149,12 @@ def build_index(
             )
         phi[: len(known), : len(known)] = np.nan_to_num(given, nan=0.0)
         np.fill_diagonal(phi, 1.0)
-    industries = np.zeros((n, len(codes)), dtype=np.float32)
+    # Each row's industries as column numbers, padded with -1 (profiles name a few).
+    width = max([len(set(f.nace_codes)) for f in features] + [1])
+    industries = np.full((n, width), -1, dtype=np.int64)
     for i, f in enumerate(features):
-        for code in f.nace_codes:
-            industries[i, column[code]] = 1.0
+        for j, code in enumerate(sorted(set(f.nace_codes), key=column.__getitem__)):
+            industries[i, j] = column[code]
     regions = list(region_codes)
     lq = np.full((len(regions), len(codes)), np.nan)
     if strength is not None and regions:
@@ -229,9 +232,9 @@ def _nonzero_rows(matrix: Matrix) -> np.ndarray[Any, np.dtype[np.bool_]]:
 def _dot(matrix: Matrix, row: int, other: Matrix) -> np.ndarray[Any, np.dtype[np.float64]]:
     """``matrix @ other[row]``: each row of ``matrix`` against one row of ``other``."""
     if sp.issparse(other):
-        vector = sp.csr_matrix(other)[row]
-        result = sp.csr_matrix(matrix) @ vector.T
-        return np.asarray(result.toarray(), dtype=np.float64).ravel()
+        # A dense copy of the one row makes this a sparse matrix-vector product (fast).
+        vector = np.asarray(other[row].toarray(), dtype=np.float64).ravel()
+        return np.asarray(matrix @ vector, dtype=np.float64).ravel()
     dense = np.asarray(other)[row]
     return np.asarray(np.asarray(matrix) @ dense, dtype=np.float64).ravel()
 
@@ -312,17 +315,19 @@ def rank_partners(
     values: dict[str, np.ndarray[Any, np.dtype[np.float64]]] = {}
     present: dict[str, np.ndarray[Any, np.dtype[np.bool_]]] = {}
 
-    # Industry relatedness, both directions.
-    ours = np.flatnonzero(index.industries[q] > 0)
+    # Industry relatedness, both directions, on the padded industry columns of the rows.
+    ours = index.industries[q][index.industries[q] >= 0]
     theirs = index.industries[rows]
-    counts = theirs.sum(axis=1)
+    valid = theirs >= 0
+    counts = valid.sum(axis=1)
     if ours.size and rows.size:
         phi = index.proximity[ours]
-        towards_ours = (theirs @ phi.max(axis=0)) / np.maximum(counts, 1)
-        towards_theirs = np.zeros(rows.size)
-        for k in range(ours.size):
-            towards_theirs += (theirs * phi[k]).max(axis=1)
-        values["industry"] = (towards_ours + towards_theirs / ours.size) / 2.0
+        gathered = np.where(valid[None, :, :], phi[:, np.maximum(theirs, 0)], 0.0)
+        # (a) each of their industries' best proximity to one of ours, averaged;
+        # (b) each of our industries' best proximity to one of theirs, averaged.
+        towards_ours = gathered.max(axis=0).sum(axis=1) / np.maximum(counts, 1)
+        towards_theirs = gathered.max(axis=2).mean(axis=0)
+        values["industry"] = (towards_ours + towards_theirs) / 2.0
         present["industry"] = counts > 0
     else:
         values["industry"] = np.zeros(rows.size)
@@ -355,8 +360,8 @@ def rank_partners(
 
     # Target regions, both directions (0.5 when a side names no target).
     if index.targets.shape[1]:
-        theirs_in_ours = np.asarray((index.places[rows] @ index.targets[q].T).toarray()).ravel() > 0
-        ours_in_theirs = np.asarray((index.targets[rows] @ index.places[q].T).toarray()).ravel() > 0
+        theirs_in_ours = _dot(index.places, q, index.targets)[rows] > 0
+        ours_in_theirs = _dot(index.targets, q, index.places)[rows] > 0
     else:
         theirs_in_ours = np.zeros(rows.size, dtype=bool)
         ours_in_theirs = np.zeros(rows.size, dtype=bool)
@@ -407,8 +412,8 @@ def rank_partners(
 def industry_pairs(index: PartnerIndex, row: int, other: int) -> list[tuple[str, str, float]]:
     """For each industry of ``row``, the most related industry of ``other`` and their
     proximity (1 for the same industry), best first."""
-    ours = np.flatnonzero(index.industries[row] > 0)
-    theirs = np.flatnonzero(index.industries[other] > 0)
+    ours = index.industries[row][index.industries[row] >= 0]
+    theirs = index.industries[other][index.industries[other] >= 0]
     if not ours.size or not theirs.size:
         return []
     block = index.proximity[np.ix_(ours, theirs)]
