@@ -178,6 +178,6 @@ def load_demo_records(session: Session) -> DemoRecords:
     if not partners.already_loaded:
         records.lines.append(
             f"{partners.profiles} demo partner profiles in {partners.countries} countries and "
-            f"{partners.collaborations} demo collaborations (marked [demo])"
+            f"{partners.collaborations} demo collaborations (marked as demo)"
         )
     return records
