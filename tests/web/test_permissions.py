@@ -553,6 +553,115 @@ FINANCING: list[tuple[str, str, str, dict[str, str] | None, frozenset[str], int]
 ]
 
 
+# Partner matchmaking (method, route path, concrete path, form, roles allowed, status when
+# allowed). Public profiles and matches are open to everyone; object routes name objects
+# that do not exist, so allowed roles get 404 after the permission check. Object-level rules
+# (own organisation, members-only profiles, request threads) are in test_partners_pages.py.
+PARTNER_EDIT = frozenset({"cluster_manager", "policy_maker", "analyst", "admin"})
+PARTNERS: list[tuple[str, str, str, dict[str, str] | None, frozenset[str], int]] = [
+    ("GET", "/partners", "/partners", None, EVERYONE, 200),
+    ("POST", "/partners/searches", "/partners/searches", {"name": "S", "q": "x"}, SIGNED_IN, 303),
+    (
+        "POST",
+        "/partners/searches/{search_id}/delete",
+        f"/partners/searches/{NO}/delete",
+        {},
+        SIGNED_IN,
+        404,
+    ),
+    ("GET", "/partners/profiles/new", "/partners/profiles/new", None, PARTNER_EDIT, 200),
+    ("POST", "/partners/profiles", "/partners/profiles", {}, PARTNER_EDIT, 422),
+    ("GET", "/partners/profiles/{profile_id}", f"/partners/profiles/{NO}", None, EVERYONE, 404),
+    (
+        "GET",
+        "/partners/profiles/{profile_id}/edit",
+        f"/partners/profiles/{NO}/edit",
+        None,
+        PARTNER_EDIT,
+        404,
+    ),
+    (
+        "POST",
+        "/partners/profiles/{profile_id}",
+        f"/partners/profiles/{NO}",
+        {"region_code": "HU21", "offers": "x"},
+        PARTNER_EDIT,
+        404,
+    ),
+    (
+        "GET",
+        "/partners/profiles/{profile_id}/matches",
+        f"/partners/profiles/{NO}/matches",
+        None,
+        EVERYONE,
+        404,
+    ),
+    (
+        "POST",
+        "/partners/profiles/{profile_id}/requests",
+        f"/partners/profiles/{NO}/requests",
+        {"from_profile_id": NO, "body": "Hello"},
+        SIGNED_IN,
+        404,
+    ),
+    ("GET", "/partners/requests", "/partners/requests", None, SIGNED_IN, 200),
+    ("GET", "/partners/requests/summary", "/partners/requests/summary", None, ADMIN, 200),
+    ("GET", "/partners/requests/{request_id}", f"/partners/requests/{NO}", None, SIGNED_IN, 404),
+    (
+        "POST",
+        "/partners/requests/{request_id}/answers",
+        f"/partners/requests/{NO}/answers",
+        {"decision": "accept"},
+        SIGNED_IN,
+        404,
+    ),
+    (
+        "POST",
+        "/partners/requests/{request_id}/messages",
+        f"/partners/requests/{NO}/messages",
+        {"body": "Hello"},
+        SIGNED_IN,
+        404,
+    ),
+    ("GET", "/partners/network", "/partners/network", None, SIGNED_IN, 200),
+    ("POST", "/partners/collaborations", "/partners/collaborations", {}, PARTNER_EDIT, 422),
+    (
+        "GET",
+        "/regions/{code}/international",
+        "/regions/HU21/international",
+        None,
+        SIGNED_IN,
+        200,
+    ),
+    ("GET", "/api/v1/partners/profiles", "/api/v1/partners/profiles", None, EVERYONE, 200),
+    (
+        "GET",
+        "/api/v1/partners/profiles/{profile_id}",
+        f"/api/v1/partners/profiles/{NO}",
+        None,
+        EVERYONE,
+        404,
+    ),
+    (
+        "GET",
+        "/api/v1/partners/profiles/{profile_id}/matches",
+        f"/api/v1/partners/profiles/{NO}/matches",
+        None,
+        EVERYONE,
+        404,
+    ),
+    ("GET", "/api/v1/partners/network", "/api/v1/partners/network", None, SIGNED_IN, 200),
+    (
+        "GET",
+        "/api/v1/partners/requests/summary",
+        "/api/v1/partners/requests/summary",
+        None,
+        ADMIN,
+        200,
+    ),
+]
+
+
 # (method, path, form, roles allowed, status when allowed); logout last: it ends the session.
 def _cases(
     org: int, user: int, practice_ids: dict[str, int] = _DUMMY
@@ -589,6 +698,7 @@ def _cases(
         *(("GET", path, None, EVERYONE, status) for _, path, status in EVIDENCE),
         *((m, path, form, allowed, status) for m, _, path, form, allowed, status in ASSESSMENTS),
         *((m, path, form, allowed, status) for m, _, path, form, allowed, status in FINANCING),
+        *((m, path, form, allowed, status) for m, _, path, form, allowed, status in PARTNERS),
         *(
             (m, path, form, allowed, status)
             for m, _, path, form, allowed, status in _practice_cases(practice_ids)
@@ -615,6 +725,7 @@ def test_matrix_covers_every_guarded_route(app: FastAPI) -> None:
     template |= {path: route for _, route, path, *_ in FINANCING}
     template |= {path: route for route, path, _ in SCOREBOARD}
     template |= {path: route for route, path, *_ in SCOREBOARD_POSTS}
+    template |= {path: route for _, route, path, *_ in PARTNERS}
     covered = {(m, template.get(p, p.replace("/1/", "/{user_id}/"))) for m, p, *_ in _cases(1, 1)}
     assert guarded == covered
 

@@ -49,21 +49,31 @@ class Permission(StrEnum):
     CALL_MANAGE = "call:manage"
     APPLICATION_EVALUATE = "application:evaluate"
     SCOREBOARD_EDIT = "scoreboard:edit"
+    PARTNER_READ = "partner:read"
+    PARTNER_CONTACT = "partner:contact"
+    PARTNER_EDIT = "partner:edit"
+    PARTNER_MONITOR = "partner:monitor"
+    NETWORK_READ = "network:read"
 
 
-# Anonymous visitors read the published evidence and the published good practices.
+# Anonymous visitors read the published evidence, the published good practices and the
+# public partner profiles (members-only profiles are filtered per object by services.partners).
 ANONYMOUS_PERMISSIONS: frozenset[Permission] = frozenset(
-    {Permission.EVIDENCE_READ, Permission.PRACTICE_READ}
+    {Permission.EVIDENCE_READ, Permission.PRACTICE_READ, Permission.PARTNER_READ}
 )
 
 # Every signed-in user may see assessments open to them and answer or review where invited;
-# which assessments those are is decided per object by the assessment service.
+# which assessments those are is decided per object by the assessment service. Signed-in
+# users also see members-only partner profiles and the collaboration network, keep saved
+# searches, and send or answer match requests for the organisations they belong to.
 _MEMBER = ANONYMOUS_PERMISSIONS | {
     Permission.ACCOUNT_MANAGE,
     Permission.ORGANISATION_READ,
     Permission.ASSESSMENT_READ,
     Permission.ASSESSMENT_ANSWER,
     Permission.PRACTICE_COMMENT,
+    Permission.PARTNER_CONTACT,
+    Permission.NETWORK_READ,
 }
 # Cluster financing: cluster managers read and edit their own cluster organisation and apply
 # to calls; the agency's policy makers run calls, its analysts evaluate; both read every
@@ -74,10 +84,14 @@ _FINANCING = {
     Permission.CALL_READ,
 }
 
+# Partner profiles and collaborations are published for one's own organisation (checked per
+# object in services.partners); only administrators see the aggregate request numbers.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MEMBER: frozenset(_MEMBER),
     Role.CLUSTER_MANAGER: frozenset(
-        _MEMBER | _FINANCING | {Permission.CLUSTER_EDIT, Permission.PRACTICE_PROPOSE}
+        _MEMBER
+        | _FINANCING
+        | {Permission.CLUSTER_EDIT, Permission.PRACTICE_PROPOSE, Permission.PARTNER_EDIT}
     ),
     Role.POLICY_MAKER: frozenset(
         _MEMBER
@@ -88,6 +102,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PRACTICE_PROPOSE,
             Permission.CLUSTER_READ_ALL,
             Permission.CALL_MANAGE,
+            Permission.PARTNER_EDIT,
         }
     ),
     Role.ANALYST: frozenset(
@@ -101,6 +116,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CLUSTER_READ_ALL,
             Permission.APPLICATION_EVALUATE,
             Permission.SCOREBOARD_EDIT,
+            Permission.PARTNER_EDIT,
         }
         | _FINANCING
     ),

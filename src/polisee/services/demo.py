@@ -171,10 +171,13 @@ def load_demo_records(session: Session) -> DemoRecords:
     """The demo's records, each created only once, every name marked demo: the
     administrator (see :func:`ensure_demo_admin`), the demo self-assessments, the demo good
     practices (published by the demo administrator; a platform whose users came first,
-    without that administrator, gets none), the scoreboard's demo weight scenarios and the
-    demo cluster organisations and call."""
+    without that administrator, gets none), the scoreboard's demo weight scenarios, the
+    demo cluster organisations and call, and the demo partner profiles and collaborations
+    (the demo administrator becomes cluster manager of one demo cluster organisation, to
+    try match requests)."""
     from polisee.services import accounts
     from polisee.services.financing import load_demo_clusters
+    from polisee.services.partners import load_demo_partners
     from polisee.services.practices import load_demo_practices
     from polisee.services.scoreboard import create_demo_scenarios
 
@@ -198,5 +201,11 @@ def load_demo_records(session: Session) -> DemoRecords:
         records.lines.append(
             f"{clusters.clusters} demo cluster organisations with {clusters.evaluations} "
             "stage evaluations and one open demo funding call"
+        )
+    partners = load_demo_partners(session, manager_email=DEMO_ADMIN_EMAIL)
+    if not partners.already_loaded:
+        records.lines.append(
+            f"{partners.profiles} demo partner profiles in {partners.countries} countries and "
+            f"{partners.collaborations} demo collaborations (marked as demo)"
         )
     return records

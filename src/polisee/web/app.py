@@ -21,6 +21,7 @@ from polisee.web.routes import (
     admin,
     api,
     api_clusters,
+    api_partners,
     api_practices,
     api_scoreboard,
     assessment_results,
@@ -31,6 +32,9 @@ from polisee.web.routes import (
     frameworks,
     home,
     notifications,
+    partner_network,
+    partner_requests,
+    partners,
     reports,
     scoreboard,
 )
@@ -105,6 +109,10 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
         financing,
         api_clusters,
         reports,
+        partners,
+        partner_requests,
+        partner_network,
+        api_partners,
     ):
         app.include_router(module.router)
     install_practices(app, settings)

@@ -42,10 +42,12 @@ from polisee.web.charts._echarts import (
     trend_lines,
 )
 from polisee.web.charts._financing import scenario_grants
+from polisee.web.charts._network import COUNTRY_COLORS, collaboration_graph, links_by_year
 from polisee.web.charts._numbers import format_number
 from polisee.web.charts._scoreboard import RANK_LABELS, rank_intervals, scoreboard_radar
 
 __all__ = [
+    "COUNTRY_COLORS",
     "NO_DATA_COLOR",
     "PALETTES",
     "QUADRANT_LABELS",
@@ -54,9 +56,11 @@ __all__ = [
     "choropleth",
     "class_breaks",
     "classify",
+    "collaboration_graph",
     "color_scale",
     "format_number",
     "group_bars",
+    "links_by_year",
     "lq_bar",
     "opportunity_scatter",
     "radar",
