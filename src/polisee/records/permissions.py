@@ -34,6 +34,7 @@ class Permission(StrEnum):
     ASSESSMENT_EDIT = "assessment:edit"
     FRAMEWORK_EDIT = "framework:edit"
     PLAN_EDIT = "plan:edit"
+    PLAN_READ = "plan:read"
     DATA_LOAD = "data:load"
     ANALYSIS_EXPORT = "analysis:export"
     USERS_READ = "users:read"
@@ -56,13 +57,16 @@ ANONYMOUS_PERMISSIONS: frozenset[Permission] = frozenset(
 )
 
 # Every signed-in user may see assessments open to them and answer or review where invited;
-# which assessments those are is decided per object by the assessment service.
+# which assessments those are is decided per object by the assessment service. Likewise for
+# action plans: the plan service lets the owner organisation's policy makers edit, action
+# owners report on their actions, and everyone else read published plans only.
 _MEMBER = ANONYMOUS_PERMISSIONS | {
     Permission.ACCOUNT_MANAGE,
     Permission.ORGANISATION_READ,
     Permission.ASSESSMENT_READ,
     Permission.ASSESSMENT_ANSWER,
     Permission.PRACTICE_COMMENT,
+    Permission.PLAN_READ,
 }
 # Cluster financing: cluster managers read and edit their own cluster organisation and apply
 # to calls; the agency's policy makers run calls, its analysts evaluate; both read every
