@@ -130,7 +130,10 @@ class Plan(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     regions: Mapped[list[PlanRegion]] = relationship(
-        lazy="raise", cascade="all, delete-orphan", order_by="PlanRegion.region_code"
+        lazy="raise",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="PlanRegion.region_code",
     )
 
 
@@ -161,7 +164,10 @@ class Objective(Base):
     criterion_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     practices: Mapped[list[ObjectivePractice]] = relationship(
-        lazy="raise", cascade="all, delete-orphan", order_by="ObjectivePractice.practice_id"
+        lazy="raise",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ObjectivePractice.practice_id",
     )
 
 
@@ -214,7 +220,10 @@ class Action(Base):
     is_pilot: Mapped[bool] = mapped_column(Boolean, default=False)
 
     partners: Mapped[list[ActionPartner]] = relationship(
-        lazy="raise", cascade="all, delete-orphan", order_by="ActionPartner.organisation_id"
+        lazy="raise",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ActionPartner.organisation_id",
     )
 
 
