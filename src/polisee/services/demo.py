@@ -148,9 +148,11 @@ def load_demo_records(session: Session) -> DemoRecords:
     """The demo's records, each created only once, every name marked demo: the
     administrator (see :func:`ensure_demo_admin`), the demo self-assessments, the demo good
     practices (published by the demo administrator; a platform whose users came first,
-    without that administrator, gets none) and the demo cluster organisations and call."""
+    without that administrator, gets none), the demo cluster organisations and call, and
+    the demo action plan for HU21 (linked to the assessment's gaps and two practices)."""
     from polisee.services import accounts
     from polisee.services.financing import load_demo_clusters
+    from polisee.services.plans import load_demo_plans
     from polisee.services.practices import load_demo_practices
 
     records = DemoRecords(password=ensure_demo_admin(session), practices=0)
@@ -170,5 +172,11 @@ def load_demo_records(session: Session) -> DemoRecords:
         records.lines.append(
             f"{clusters.clusters} demo cluster organisations with {clusters.evaluations} "
             "stage evaluations and one open demo funding call"
+        )
+    plan = load_demo_plans(session)
+    if plan.plan_id is not None:
+        records.lines.append(
+            f"one demo action plan for HU21 with {plan.actions} actions and {plan.kpis} KPIs "
+            "(computed ones from the statistics, reported ones marked [demo])"
         )
     return records

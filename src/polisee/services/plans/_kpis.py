@@ -179,10 +179,11 @@ def expected_share(start: float, end: float, at: float) -> float:
 
 
 def year_fraction(day: date) -> float:
-    """A date as a year with a fraction (1 January is the whole year).
+    """A date as a year with a fraction (1 January is the whole year; 2 July is 182 of 365
+    days on).
 
     >>> year_fraction(date(2026, 1, 1)), round(year_fraction(date(2026, 7, 2)), 3)
-    (2026.0, 2026.496)
+    (2026.0, 2026.499)
     """
     days = (date(day.year + 1, 1, 1) - date(day.year, 1, 1)).days
     return day.year + (day.timetuple().tm_yday - 1) / days
