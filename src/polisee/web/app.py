@@ -30,6 +30,8 @@ from polisee.web.routes import (
     frameworks,
     home,
     notifications,
+    plan_editor,
+    plans,
 )
 from polisee.web.routes.practices import install_practices
 from polisee.web.security import SecurityHeadersMiddleware, verify_csrf
@@ -101,6 +103,8 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
         cluster_organisations,
         financing,
         api_clusters,
+        plans,
+        plan_editor,
     ):
         app.include_router(module.router)
     install_practices(app, settings)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from polisee.errors import NotFound, PermissionDenied
 from polisee.records.accounts import Membership, Organisation
 from polisee.records.plans import Action, ActionPartner, Kpi, Plan, PlanStatus
-from polisee.services.permissions import Permission, check_permission
+from polisee.services.permissions import ROLE_PERMISSIONS, Permission, check_permission
 from polisee.services.sessions import Principal
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "PlanSummary",
     "access",
     "editable",
+    "editing_organisations",
     "get_plan",
     "list_plans",
     "organisations_of",
@@ -39,6 +40,23 @@ def organisations_of(session: Session, user_id: int | None) -> frozenset[int]:
         return frozenset()
     return frozenset(
         session.scalars(select(Membership.organisation_id).where(Membership.user_id == user_id))
+    )
+
+
+def editing_organisations(session: Session, user_id: int | None) -> list[Organisation]:
+    """The organisations in which the user holds a role that edits plans: a new plan
+    belongs to one of them."""
+    if user_id is None:
+        return []
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Permission.PLAN_EDIT in perms]
+    return list(
+        session.scalars(
+            select(Organisation)
+            .join(Membership, Membership.organisation_id == Organisation.id)
+            .where(Membership.user_id == user_id, Membership.role.in_(roles))
+            .distinct()
+            .order_by(Organisation.name)
+        )
     )
 
 

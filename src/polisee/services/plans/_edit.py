@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from polisee.errors import Conflict, InputError, NotFound, PermissionDenied
@@ -27,6 +27,7 @@ from polisee.records.plans import (
     PlanRegion,
     Risk,
 )
+from polisee.records.practices import Practice, PracticeState
 from polisee.services import assessment as sa
 from polisee.services.audit import record_change, snapshot
 from polisee.services.evidence import EvidenceCache
@@ -41,7 +42,7 @@ from polisee.services.plans._model import (
     PlanInput,
     RiskInput,
 )
-from polisee.services.practices import get_practice
+from polisee.services.practices import can_view, get_practice
 from polisee.services.sessions import Principal
 from polisee.statsdb import StatsStore
 
@@ -54,6 +55,7 @@ __all__ = [
     "add_risk",
     "create_plan",
     "objectives_from_gaps",
+    "practice_choices",
     "remove_item",
     "set_milestone_done",
     "update_action",
@@ -191,6 +193,19 @@ def objectives_from_gaps(
             criterion_keys=(gap.criterion_key,),
         )
         for gap in sa.weak_criteria(session, assessment_id, viewer=principal, language=language)
+    ]
+
+
+def practice_choices(session: Session, principal: Principal) -> list[tuple[int, str]]:
+    """``(id, title)`` of the practices an objective may link for this principal: the
+    published ones and the principal's own."""
+    query = select(Practice).where(
+        or_(Practice.state == PracticeState.PUBLISHED, Practice.author_id == principal.user_id)
+    )
+    return [
+        (p.id, p.title)
+        for p in session.scalars(query.order_by(Practice.title, Practice.id))
+        if can_view(p, principal)
     ]
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULT_MEASURE",
     "FIGURE",
     "KPI_INDICATORS",
+    "KPI_INDICATOR_NAMES",
     "MAX_REGIONS",
     "ActionInput",
     "KpiInput",
@@ -51,6 +52,10 @@ KPI_INDICATORS: dict[str, str] = {
 """Indicator key -> kind (``region``, ``region-industry``, ``region-cluster``) of every
 indicator a computed KPI may use; :data:`FIGURE` is ``region-industry``."""
 KPI_INDICATORS[FIGURE] = "region-industry"
+KPI_INDICATOR_NAMES: dict[str, str] = {
+    key: registry[key].name if key in registry else "Stored figure" for key in KPI_INDICATORS
+}
+"""Indicator key -> name (an English msgid) of :data:`KPI_INDICATORS`."""
 
 _REGION = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
 _CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,20}$")

@@ -62,6 +62,7 @@ __all__ = [
 
 DUE_SOON_DAYS = 14
 MilestoneStatus = Literal["done", "overdue", "due_soon", "upcoming"]
+Problem = Literal["no_statistics", "no_baseline", "error"]
 
 
 def add_months(day: date, months: int) -> date:
@@ -176,6 +177,7 @@ class ActionView:
     action: Action
     owner: str
     responsible: str | None
+    responsible_email: str | None
     partners: list[str]
     milestones: list[MilestoneState]
     evaluation: PilotEvaluation | None
@@ -191,7 +193,9 @@ class ActionView:
 @dataclass(frozen=True)
 class KpiState:
     """A KPI with its values (years for computed KPIs, dates for reported ones), baseline,
-    latest value, progress, the report it owes and any problem computing it."""
+    latest value, progress and the report it owes. ``name`` is the indicator's name for a
+    computed KPI; ``problem`` says why it has no values (no statistics loaded, no value in
+    the baseline year, or an error whose text is ``error``)."""
 
     kpi: Kpi
     name: str
@@ -202,7 +206,8 @@ class KpiState:
     progress: Progress
     reports: list[KpiReport] = field(default_factory=list)
     due: ReportDue | None = None
-    error: str | None = None
+    problem: Problem | None = None
+    error: str = ""
     can_report: bool = False
 
 
@@ -246,14 +251,14 @@ class Monitoring:
 
 def _computed(
     kpi: Kpi, store: StatsStore | None, cache: EvidenceCache | None
-) -> tuple[list[tuple[int | date, float | None]], str | None]:
+) -> tuple[list[tuple[int | date, float | None]], Problem | None, str]:
     if store is None:
-        return [], "No statistics are loaded: computed KPIs have no values yet."
+        return [], "no_statistics", ""
     try:
         series = computed_series(store, KpiSource.of(kpi), cache=cache)
     except (InputError, NotFound) as error:
-        return [], str(error)
-    return list(series), None
+        return [], "error", str(error)
+    return list(series), None, ""
 
 
 def _kpi_state(
@@ -266,14 +271,14 @@ def _kpi_state(
     today: date,
 ) -> KpiState:
     if kpi.kind is KpiKind.COMPUTED:
-        points, error = _computed(kpi, store, cache)
+        points, problem, error = _computed(kpi, store, cache)
         values = dict(points)
         baseline = values.get(kpi.baseline_year)
         known = [(year, value) for year, value in points if value is not None]
         latest_at, latest = known[-1] if known else (None, None)
         at = float(latest_at) if isinstance(latest_at, int) else None
-        if error is None and points and baseline is None:
-            error = f"No value in the baseline year {kpi.baseline_year}."
+        if problem is None and baseline is None:
+            problem = "no_baseline"
         key = kpi.indicator_key or ""
         name = registry[key].name if key in registry else "Stored figure"
         return KpiState(
@@ -291,6 +296,7 @@ def _kpi_state(
                 end=kpi.target_year,
                 at=at,
             ),
+            problem=problem,
             error=error,
             can_report=False,
         )
@@ -299,7 +305,7 @@ def _kpi_state(
     assert kpi.reporting_months is not None
     return KpiState(
         kpi=kpi,
-        name="Reported",
+        name="",
         points=[(r.as_of, r.value) for r in ordered],
         baseline=kpi.baseline_value,
         latest=last.value if last else None,
@@ -406,9 +412,12 @@ def _actions(
         ).all()
     )
     user_ids = {a.responsible_id for a in actions if a.responsible_id is not None}
-    people = dict(
-        session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all()
-    )
+    people = {
+        row.id: (row.display_name, row.email)
+        for row in session.execute(
+            select(User.id, User.display_name, User.email).where(User.id.in_(user_ids))
+        ).all()
+    }
     out = []
     for action in actions:
         owned = found.owns_action(action.id)
@@ -420,7 +429,12 @@ def _actions(
             ActionView(
                 action=action,
                 owner=names.get(action.owner_organisation_id, ""),
-                responsible=people.get(action.responsible_id) if action.responsible_id else None,
+                responsible=people[action.responsible_id][0]
+                if action.responsible_id in people
+                else None,
+                responsible_email=people[action.responsible_id][1]
+                if action.responsible_id in people
+                else None,
                 partners=sorted(names.get(p.organisation_id, "") for p in action.partners),
                 milestones=states,
                 evaluation=evaluations.get(action.id),
@@ -508,7 +522,8 @@ def kpi_rows(monitoring: Monitoring) -> list[dict[str, Any]]:
                 "report_overdue_since": _when(state.due.period_end)
                 if state.due and state.due.overdue
                 else None,
-                "note": state.error or "",
+                "problem": state.problem or "",
+                "note": state.error,
             }
         )
     return rows

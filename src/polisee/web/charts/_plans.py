@@ -115,7 +115,9 @@ def kpi_progress(
     >>> [p["value"] for p in spec["series"][1]["data"]]
     [[40.0, 0], [10.0, 1]]
     """
-    names, points, expected = [], [], []
+    names: list[str] = []
+    points: list[dict[str, Any] | None] = []
+    expected: list[dict[str, Any]] = []
     for index, bar in enumerate(bars):
         names.append(_short(bar.label, 48))
         rows = [
@@ -226,7 +228,8 @@ def kpi_trend(
     >>> [None if p is None else p["value"] for p in spec["series"][1]["data"]]
     [100.0, None, None, None, 140.0]
     """
-    yearly = all(isinstance(x, int) for x, _ in points)
+    by_year = {x: v for x, v in points if isinstance(x, int)}
+    yearly = len(by_year) == len(points)
     text = {"values": labels["values"], "path": labels["path"], "target": labels["target"]}
 
     def point(value: float | None, x: Any = None) -> dict[str, Any] | None:
@@ -237,11 +240,10 @@ def kpi_trend(
 
     series: list[dict[str, Any]]
     if yearly:
-        years = [int(x) for x, _ in points]
-        first = min([*years, baseline_year])
-        last = max([*years, target_year])
+        first = min([*by_year, baseline_year])
+        last = max([*by_year, target_year])
         axis = list(range(first, last + 1))
-        values = {int(x): v for x, v in points}
+        values = by_year
         path: list[dict[str, Any] | None] = [None] * len(axis)
         if baseline is not None:
             path[axis.index(baseline_year)] = point(baseline)
