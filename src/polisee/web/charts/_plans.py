@@ -273,6 +273,8 @@ def kpi_trend(
         x_axis = {"type": "time", "axisLabel": {"color": "#52606d"}}
     series[1]["connectNulls"] = True
     spec = _base(title, gettext=gettext)
+    # Several trend charts sit side by side: a long KPI title is cut, the page names it.
+    spec["title"]["textStyle"].update({"fontSize": 14, "width": 300, "overflow": "truncate"})
     spec.update(
         {
             "grid": {"left": 16, "right": 24, "top": 84, "bottom": 36, "containLabel": True},
@@ -432,7 +434,8 @@ def plan_timeline(
                         "silent": True,
                         "symbol": "none",
                         "lineStyle": {"type": "dashed", "color": "#b3261e", "width": 1.5},
-                        "label": {"formatter": "{b}", "position": "end", "color": "#b3261e"},
+                        # the category axis is inverted: "start" is the top of the line
+                        "label": {"formatter": "{b}", "position": "start", "color": "#b3261e"},
                         "data": [{"xAxis": today.isoformat(), "name": labels["today"]}],
                     },
                 },
