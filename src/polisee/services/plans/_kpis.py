@@ -111,7 +111,9 @@ def computed_series(
     params: tuple[object, ...] = (source.indicator_key, source.measure, source.level, source.region)
     if source.indicator_key == _FIGURE:
         params += (source.industry,)
-    table = (cache or EvidenceCache(4)).fetch(store, name, params, lambda: _table(store, source))
+    # An empty cache is falsy (it has a length): test for None.
+    used = cache if cache is not None else EvidenceCache(4)
+    table = used.fetch(store, name, params, lambda: _table(store, source))
     if table.empty:
         return []
     if source.industry is not None and "industry" in table.columns:

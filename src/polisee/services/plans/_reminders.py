@@ -98,14 +98,15 @@ def _send(
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     sent = set()
     for user_id in sorted(users - done):
-        result = session.execute(
+        inserted = session.execute(
             insert(Reminder)
             .values(
                 kind=kind, subject_id=subject_id, user_id=user_id, sent_on=today, details=params
             )
             .on_conflict_do_nothing()
-        )
-        if getattr(result, "rowcount", 0) == 1:
+            .returning(Reminder.id)
+        ).first()
+        if inserted is not None:
             sent.add(user_id)
     if sent:
         notify(session, sent, kind=kind, text_key=REMINDER_TEXTS[kind], params=params, link=link)
