@@ -46,6 +46,9 @@ from polisee.web.charts._echarts import (
 from polisee.web.charts._financing import scenario_grants
 from polisee.web.charts._numbers import format_number
 from polisee.web.charts._plans import (
+    ACTION_COLORS,
+    MILESTONE_COLORS,
+    STATUS_COLORS,
     GanttAction,
     GanttMilestone,
     KpiBar,
@@ -55,10 +58,13 @@ from polisee.web.charts._plans import (
 )
 
 __all__ = [
+    "ACTION_COLORS",
+    "MILESTONE_COLORS",
     "NO_DATA_COLOR",
     "PALETTES",
     "QUADRANT_LABELS",
     "SERIES_COLORS",
+    "STATUS_COLORS",
     "GanttAction",
     "GanttMilestone",
     "KpiBar",
