@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
+from fastapi import FastAPI
 from tests.services._assessment import person, principal_of
 
 from polisee.records.db import transaction
@@ -15,6 +17,8 @@ from polisee.services import plans as pl
 
 MANAGER = "cm@cluster.eu"
 OUTSIDER = "pm@other.eu"
+VISITOR = "visitor@example.eu"
+EDITOR = "editor.hu21@example.eu"
 
 
 @dataclass(frozen=True)
@@ -119,3 +123,22 @@ def make_plans(database_url: str, *, title: str = "Pannon cluster plan") -> Plan
             owner_organisation_id=other_agency.id,
         )
         return PlanIds(plan.id, action.id, pilot.id, late.id, own.id, reported.id, other.id)
+
+
+def demo_plan_app(factory: Any, name: str) -> FastAPI:
+    """The platform on the real demo statistics with the demo records (the demo plan
+    among them), a visitor of another organisation and an editor of the plan's owner."""
+    from tests.services.test_evidence import demo_stats_path
+    from tests.web.test_evidence_pages import evidence_app
+
+    from polisee.services.assessment import DEMO_ORGANISATION
+    from polisee.services.demo import load_demo_records
+
+    var_dir = demo_stats_path(factory).parent
+    records = factory.mktemp(name) / "records.sqlite3"
+    application = evidence_app(var_dir, records)
+    with transaction(f"sqlite:///{records}") as db:
+        load_demo_records(db)
+        person(db, VISITOR, role="member", organisation="Visitors")
+        person(db, EDITOR, role="policy_maker", organisation=DEMO_ORGANISATION)
+    return application
