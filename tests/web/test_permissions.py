@@ -662,6 +662,111 @@ PARTNERS: list[tuple[str, str, str, dict[str, str] | None, frozenset[str], int]]
 ]
 
 
+# Action plans (method, route path, concrete path, form, roles allowed, status when allowed).
+# Object routes name a plan that does not exist: the roles a route lets through get 404;
+# who may do what with an existing plan is in test_plan_pages.py (object-level denials).
+PLAN_EDITORS = frozenset({"policy_maker", "admin"})
+_P = "/plans/999999"
+_ACTION = {
+    "title": "A",
+    "owner_organisation_id": "1",
+    "starts_on": "2026-01-01",
+    "ends_on": "2026-02-01",
+}
+PLANS: list[tuple[str, str, str, dict[str, str] | None, frozenset[str], int]] = [
+    ("GET", "/plans", "/plans", None, SIGNED_IN, 200),
+    ("GET", "/plans/new", "/plans/new", None, PLAN_EDITORS, 200),
+    ("POST", "/plans", "/plans", {}, PLAN_EDITORS, 422),
+    ("GET", "/plans/{plan_id}", _P, None, SIGNED_IN, 404),
+    ("GET", "/plans/{plan_id}/kpis.{fmt}", f"{_P}/kpis.csv", None, SIGNED_IN, 404),
+    ("GET", "/plans/{plan_id}/kpis/{kpi_id}/reports", f"{_P}/kpis/1/reports", None, SIGNED_IN, 404),
+    (
+        "POST",
+        "/plans/{plan_id}/kpis/{kpi_id}/reports",
+        f"{_P}/kpis/1/reports",
+        {"value": "1", "as_of": "2026-01-02"},
+        SIGNED_IN,
+        404,
+    ),
+    (
+        "GET",
+        "/plans/{plan_id}/actions/{action_id}/pilot",
+        f"{_P}/actions/1/pilot",
+        None,
+        SIGNED_IN,
+        404,
+    ),
+    (
+        "POST",
+        "/plans/{plan_id}/actions/{action_id}/pilot",
+        f"{_P}/actions/1/pilot",
+        {"before": "b", "after": "a", "lessons": "l"},
+        SIGNED_IN,
+        404,
+    ),
+    (
+        "POST",
+        "/plans/{plan_id}/actions/{action_id}/pilot/practice",
+        f"{_P}/actions/1/pilot/practice",
+        {},
+        PROPOSERS,
+        404,
+    ),
+    ("GET", "/plans/{plan_id}/edit", f"{_P}/edit", None, PLAN_EDITORS, 404),
+    (
+        "POST",
+        "/plans/{plan_id}",
+        _P,
+        {"title": "T", "regions": "HU21", "starts_on": "2026-01-01", "ends_on": "2026-12-31"},
+        PLAN_EDITORS,
+        404,
+    ),
+    ("POST", "/plans/{plan_id}/objectives", f"{_P}/objectives", {"title": "O"}, PLAN_EDITORS, 404),
+    ("POST", "/plans/{plan_id}/actions", f"{_P}/actions", _ACTION, PLAN_EDITORS, 404),
+    ("POST", "/plans/{plan_id}/actions/{action_id}", f"{_P}/actions/1", _ACTION, PLAN_EDITORS, 404),
+    (
+        "POST",
+        "/plans/{plan_id}/milestones",
+        f"{_P}/milestones",
+        {"action_id": "1", "title": "M", "due_on": "2026-01-02"},
+        PLAN_EDITORS,
+        404,
+    ),
+    (
+        "POST",
+        "/plans/{plan_id}/milestones/{milestone_id}",
+        f"{_P}/milestones/1",
+        {"done_on": "2026-01-02"},
+        SIGNED_IN,
+        404,
+    ),
+    (
+        "POST",
+        "/plans/{plan_id}/risks",
+        f"{_P}/risks",
+        {"description": "R", "likelihood": "low", "impact": "low"},
+        PLAN_EDITORS,
+        404,
+    ),
+    (
+        "POST",
+        "/plans/{plan_id}/kpis",
+        f"{_P}/kpis",
+        {"title": "K", "kind": "reported", "baseline_year": "2026", "target_value": "1"},
+        PLAN_EDITORS,
+        404,
+    ),
+    (
+        "POST",
+        "/plans/{plan_id}/{collection}/{item_id}/removal",
+        f"{_P}/kpis/1/removal",
+        {},
+        PLAN_EDITORS,
+        404,
+    ),
+]
+
+
 # (method, path, form, roles allowed, status when allowed); logout last: it ends the session.
 def _cases(
     org: int, user: int, practice_ids: dict[str, int] = _DUMMY
@@ -699,6 +804,7 @@ def _cases(
         *((m, path, form, allowed, status) for m, _, path, form, allowed, status in ASSESSMENTS),
         *((m, path, form, allowed, status) for m, _, path, form, allowed, status in FINANCING),
         *((m, path, form, allowed, status) for m, _, path, form, allowed, status in PARTNERS),
+        *((m, path, form, allowed, status) for m, _, path, form, allowed, status in PLANS),
         *(
             (m, path, form, allowed, status)
             for m, _, path, form, allowed, status in _practice_cases(practice_ids)
@@ -726,6 +832,7 @@ def test_matrix_covers_every_guarded_route(app: FastAPI) -> None:
     template |= {path: route for route, path, _ in SCOREBOARD}
     template |= {path: route for route, path, *_ in SCOREBOARD_POSTS}
     template |= {path: route for _, route, path, *_ in PARTNERS}
+    template |= {path: route for _, route, path, *_ in PLANS}
     covered = {(m, template.get(p, p.replace("/1/", "/{user_id}/"))) for m, p, *_ in _cases(1, 1)}
     assert guarded == covered
 

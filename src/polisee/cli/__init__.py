@@ -21,6 +21,7 @@ from polisee.cli import demo as demo_cli
 from polisee.cli import financing as financing_cli
 from polisee.cli import firms as firms_cli
 from polisee.cli import frameworks as frameworks_cli
+from polisee.cli import plans as plans_cli
 from polisee.cli import report as report_cli
 from polisee.cli import serve as serve_cli
 from polisee.cli import users as users_cli
@@ -60,6 +61,7 @@ app.add_typer(serve_cli.app, name="serve")
 app.add_typer(financing_cli.ladders_app, name="ladders")
 app.add_typer(financing_cli.clusters_app, name="clusters")
 app.add_typer(report_cli.app, name="report")
+app.add_typer(plans_cli.app, name="plans")
 app.command("analyse")(analyse_cli.analyse)
 app.command("indicators")(analyse_cli.list_indicators)
 app.command("demo")(demo_cli.demo)

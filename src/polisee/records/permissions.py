@@ -34,6 +34,7 @@ class Permission(StrEnum):
     ASSESSMENT_EDIT = "assessment:edit"
     FRAMEWORK_EDIT = "framework:edit"
     PLAN_EDIT = "plan:edit"
+    PLAN_READ = "plan:read"
     DATA_LOAD = "data:load"
     ANALYSIS_EXPORT = "analysis:export"
     USERS_READ = "users:read"
@@ -66,6 +67,8 @@ ANONYMOUS_PERMISSIONS: frozenset[Permission] = frozenset(
 # which assessments those are is decided per object by the assessment service. Signed-in
 # users also see members-only partner profiles and the collaboration network, keep saved
 # searches, and send or answer match requests for the organisations they belong to.
+# Likewise for action plans: the plan service lets the owner organisation's policy makers
+# edit, action owners report on their actions, and everyone else read published plans only.
 _MEMBER = ANONYMOUS_PERMISSIONS | {
     Permission.ACCOUNT_MANAGE,
     Permission.ORGANISATION_READ,
@@ -74,6 +77,7 @@ _MEMBER = ANONYMOUS_PERMISSIONS | {
     Permission.PRACTICE_COMMENT,
     Permission.PARTNER_CONTACT,
     Permission.NETWORK_READ,
+    Permission.PLAN_READ,
 }
 # Cluster financing: cluster managers read and edit their own cluster organisation and apply
 # to calls; the agency's policy makers run calls, its analysts evaluate; both read every

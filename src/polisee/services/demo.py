@@ -172,12 +172,14 @@ def load_demo_records(session: Session) -> DemoRecords:
     administrator (see :func:`ensure_demo_admin`), the demo self-assessments, the demo good
     practices (published by the demo administrator; a platform whose users came first,
     without that administrator, gets none), the scoreboard's demo weight scenarios, the
-    demo cluster organisations and call, and the demo partner profiles and collaborations
+    demo cluster organisations and call, the demo partner profiles and collaborations
     (the demo administrator becomes cluster manager of one demo cluster organisation, to
-    try match requests)."""
+    try match requests), and the demo action plan for HU21 (linked to the assessment's
+    gaps and two practices)."""
     from polisee.services import accounts
     from polisee.services.financing import load_demo_clusters
     from polisee.services.partners import load_demo_partners
+    from polisee.services.plans import load_demo_plans
     from polisee.services.practices import load_demo_practices
     from polisee.services.scoreboard import create_demo_scenarios
 
@@ -207,5 +209,11 @@ def load_demo_records(session: Session) -> DemoRecords:
         records.lines.append(
             f"{partners.profiles} demo partner profiles in {partners.countries} countries and "
             f"{partners.collaborations} demo collaborations (marked as demo)"
+        )
+    plan = load_demo_plans(session)
+    if plan.plan_id is not None:
+        records.lines.append(
+            f"one demo action plan for HU21 with {plan.actions} actions and {plan.kpis} KPIs "
+            "(computed ones from the statistics, reported ones marked [demo])"
         )
     return records

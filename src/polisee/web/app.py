@@ -35,6 +35,8 @@ from polisee.web.routes import (
     partner_network,
     partner_requests,
     partners,
+    plan_editor,
+    plans,
     reports,
     scoreboard,
 )
@@ -113,6 +115,8 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
         partner_requests,
         partner_network,
         api_partners,
+        plans,
+        plan_editor,
     ):
         app.include_router(module.router)
     install_practices(app, settings)

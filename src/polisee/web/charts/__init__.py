@@ -10,7 +10,9 @@ one that ``charts.js`` provides:
 
 - ``"polisee:item"``: the hovered item's ``heading`` (else its name) and its ``rows``,
   a list of ``[label, formatted value]`` pairs built here with :func:`format_number`;
-- ``"polisee:axis"``: the axis value, then per series its ``text`` or "no data".
+- ``"polisee:axis"``: the axis value, then per series its ``text`` or "no data";
+- ``renderItem: "polisee:gantt"`` (custom series): a bar on row ``value[0]`` from time
+  ``value[1]`` to ``value[2]``, for the timeline of :func:`plan_timeline`.
 
 Missing values are ``None`` (JSON ``null``), never zero: lines break at them, bars and
 points are left out, maps paint them in :data:`NO_DATA_COLOR`.
@@ -44,15 +46,32 @@ from polisee.web.charts._echarts import (
 from polisee.web.charts._financing import scenario_grants
 from polisee.web.charts._network import COUNTRY_COLORS, collaboration_graph, links_by_year
 from polisee.web.charts._numbers import format_number
+from polisee.web.charts._plans import (
+    ACTION_COLORS,
+    MILESTONE_COLORS,
+    STATUS_COLORS,
+    GanttAction,
+    GanttMilestone,
+    KpiBar,
+    kpi_progress,
+    kpi_trend,
+    plan_timeline,
+)
 from polisee.web.charts._scoreboard import RANK_LABELS, rank_intervals, scoreboard_radar
 
 __all__ = [
+    "ACTION_COLORS",
     "COUNTRY_COLORS",
+    "MILESTONE_COLORS",
     "NO_DATA_COLOR",
     "PALETTES",
     "QUADRANT_LABELS",
     "RANK_LABELS",
     "SERIES_COLORS",
+    "STATUS_COLORS",
+    "GanttAction",
+    "GanttMilestone",
+    "KpiBar",
     "choropleth",
     "class_breaks",
     "classify",
@@ -60,9 +79,12 @@ __all__ = [
     "color_scale",
     "format_number",
     "group_bars",
+    "kpi_progress",
+    "kpi_trend",
     "links_by_year",
     "lq_bar",
     "opportunity_scatter",
+    "plan_timeline",
     "radar",
     "rank_intervals",
     "scenario_grants",

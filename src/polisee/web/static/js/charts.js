@@ -60,15 +60,35 @@
     },
   };
 
-  // Replace "polisee:<name>" formatter strings by functions, in a copy of the spec.
+  // Item renderers of custom series, named in the spec as renderItem: "polisee:<name>".
+  const RENDERERS = {
+    // A bar on category row value[0] from time value[1] to time value[2] (Gantt charts).
+    gantt(params, api) {
+      const row = api.value(0);
+      const start = api.coord([api.value(1), row]);
+      const end = api.coord([api.value(2), row]);
+      const height = api.size([0, 1])[1] * 0.55;
+      const box = params.coordSys;
+      const shape = window.echarts.graphic.clipRectByRect(
+        { x: start[0], y: start[1] - height / 2, width: Math.max(end[0] - start[0], 2), height },
+        { x: box.x, y: box.y, width: box.width, height: box.height },
+      );
+      return shape && { type: "rect", transition: ["shape"], shape, style: api.style() };
+    },
+  };
+  const NAMED = { formatter: FORMATTERS, renderItem: RENDERERS };
+
+  // Replace "polisee:<name>" formatter and renderItem strings by functions, in a copy of
+  // the spec.
   function resolve(node) {
     if (Array.isArray(node)) return node.map(resolve);
     if (!node || typeof node !== "object") return node;
     const out = {};
     for (const [key, value] of Object.entries(node)) {
-      const name = key === "formatter" && typeof value === "string" && value.startsWith("polisee:")
+      const table = NAMED[key];
+      const name = table && typeof value === "string" && value.startsWith("polisee:")
         ? value.slice(8) : null;
-      out[key] = name && FORMATTERS[name] ? FORMATTERS[name] : resolve(value);
+      out[key] = name && table[name] ? table[name] : resolve(value);
     }
     return out;
   }
@@ -206,7 +226,7 @@
   }
 
   window.polisee = Object.assign(window.polisee || {}, {
-    charts: { render, scan, download, formatters: FORMATTERS },
+    charts: { render, scan, download, formatters: FORMATTERS, renderers: RENDERERS },
   });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
