@@ -67,7 +67,7 @@ def test_stage_card_then_a_call_from_opening_to_allocation(
         agency = _signed_in(browser, server, people["policy_maker"], errors)
         agency.get_by_role("link", name="Funding calls").click()
         agency.get_by_label("Title").fill("Cluster services 2027")
-        agency.get_by_label("Budget (EUR)").fill("100000")
+        agency.get_by_label("Call budget (EUR)").fill("100000")
         agency.get_by_label("Maximum grant (EUR)").fill("40000")
         agency.get_by_label("Co-financing rate (%)").fill("50")
         agency.get_by_label("Closes on").fill((today + timedelta(days=30)).isoformat())
