@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -92,10 +93,18 @@ async def _validation(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _out_of_range(request: Request, exc: Exception) -> Response:
+    # An identifier or number too large for the database's integer columns (SQLite raises
+    # OverflowError, PostgreSQL a DataError) names nothing that can exist.
+    return await _not_found(request, NotFound("no such record: a number is out of range"))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the edge mapping on ``app``."""
     app.add_exception_handler(InputError, _input_error)
     app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(DataError, _out_of_range)
     app.add_exception_handler(Conflict, _conflict)
     app.add_exception_handler(PermissionDenied, _denied)
     app.add_exception_handler(TooManyAttempts, _too_many)

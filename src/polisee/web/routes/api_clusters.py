@@ -18,6 +18,7 @@ from polisee.services import financing as fin
 from polisee.services.permissions import Permission
 from polisee.services.sessions import Principal
 from polisee.web.routes._financing_common import viewer
+from polisee.web.routes.api import API_ERRORS
 from polisee.web.security import DbSession, require
 
 __all__ = [
@@ -28,7 +29,7 @@ __all__ = [
     "router",
 ]
 
-router = APIRouter(prefix="/api/v1", tags=["cluster organisations"])
+router = APIRouter(prefix="/api/v1", tags=["cluster organisations"], responses=API_ERRORS)
 Reader = Annotated[Principal, require(Permission.CLUSTER_READ)]
 
 

@@ -17,6 +17,7 @@ from polisee.services import partners as pt
 from polisee.services.permissions import Permission
 from polisee.services.sessions import Principal
 from polisee.web.routes._partners_common import viewer
+from polisee.web.routes.api import API_ERRORS, ErrorOut
 from polisee.web.routes.partners import match_result
 from polisee.web.security import DbSession, require
 
@@ -24,6 +25,7 @@ __all__ = [
     "EdgeOut",
     "MatchOut",
     "MatchPage",
+    "MonthCount",
     "NetworkOut",
     "NodeOut",
     "PartnerProfileOut",
@@ -32,7 +34,14 @@ __all__ = [
     "router",
 ]
 
-router = APIRouter(prefix="/api/v1/partners", tags=["partners"])
+router = APIRouter(
+    prefix="/api/v1/partners",
+    tags=["partners"],
+    responses={
+        **API_ERRORS,
+        503: {"model": ErrorOut, "description": "No statistics are loaded yet"},
+    },
+)
 Reader = Annotated[Principal, require(Permission.PARTNER_READ)]
 
 
@@ -126,6 +135,13 @@ class NetworkOut(BaseModel):
     isolates: list[int]
 
 
+class MonthCount(BaseModel):
+    """Requests started in one month."""
+
+    month: str
+    count: int
+
+
 class RequestSummaryOut(BaseModel):
     """Aggregate numbers of match requests."""
 
@@ -135,7 +151,7 @@ class RequestSummaryOut(BaseModel):
     median_days_to_answer: float | None
     organisations: int
     messages: int
-    by_month: list[tuple[str, int]]
+    by_month: list[MonthCount]
     international_share: float | None
 
 
@@ -275,6 +291,6 @@ def show_request_summary(
         median_days_to_answer=s.median_days_to_answer,
         organisations=s.organisations,
         messages=s.messages,
-        by_month=s.by_month,
+        by_month=[MonthCount(month=m, count=c) for m, c in s.by_month],
         international_share=s.international_share,
     )

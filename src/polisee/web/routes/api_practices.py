@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from polisee.services import practices as pr
 from polisee.services.permissions import Permission
 from polisee.services.sessions import Principal
+from polisee.web.routes.api import API_ERRORS
 from polisee.web.security import DbSession, require
 
 __all__ = [
@@ -28,7 +29,7 @@ __all__ = [
     "router",
 ]
 
-router = APIRouter(prefix="/api/v1", tags=["practices"])
+router = APIRouter(prefix="/api/v1", tags=["practices"], responses=API_ERRORS)
 Reader = Annotated[Principal, require(Permission.PRACTICE_READ)]
 Facet = Annotated[list[str], Query(max_length=20)]
 

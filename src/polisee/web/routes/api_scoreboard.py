@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from polisee.services import scoreboard as sb
 from polisee.services.permissions import Permission
 from polisee.services.sessions import Principal
+from polisee.web.routes.api import API_ERRORS, ErrorOut
 from polisee.web.routes.evidence import Store, cache_of
 from polisee.web.routes.scoreboard import BoardQuery, board_query, load_region_view
 from polisee.web.security import DbSession, require
@@ -31,7 +32,14 @@ __all__ = [
     "router",
 ]
 
-router = APIRouter(prefix="/api/v1/scoreboard", tags=["scoreboard"])
+router = APIRouter(
+    prefix="/api/v1/scoreboard",
+    tags=["scoreboard"],
+    responses={
+        **API_ERRORS,
+        503: {"model": ErrorOut, "description": "No statistics are loaded yet"},
+    },
+)
 Reader = Annotated[Principal, require(Permission.EVIDENCE_READ)]
 Board = Annotated[BoardQuery, Depends(board_query)]
 
