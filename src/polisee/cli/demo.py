@@ -101,7 +101,7 @@ def demo(
         records = load_demo_records(session)
     password = records.password
     for line in records.lines:
-        out.print(f"Demo content: {line}")
+        out.print(f"Demo content: {line}", markup=False)
     if password is not None:
         out.print(
             f"[bold]Administrator account[/bold] {DEMO_ADMIN_EMAIL} with password [bold]{password}[/bold] "

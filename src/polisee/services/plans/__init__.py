@@ -22,21 +22,30 @@ from polisee.services.plans._access import (
     organisations_of,
     viewable,
 )
+from polisee.services.plans._deadlines import (
+    DUE_SOON_DAYS,
+    ReportDue,
+    add_months,
+    milestone_status,
+    report_due,
+)
 from polisee.services.plans._demo import DEMO_PLAN_TITLE, DemoPlan, load_demo_plans
 from polisee.services.plans._edit import (
+    add_objective,
+    create_plan,
+    objectives_from_gaps,
+    practice_choices,
+    update_plan,
+)
+from polisee.services.plans._items import (
     COLLECTIONS,
     add_action,
     add_kpi,
     add_milestone,
-    add_objective,
     add_risk,
-    create_plan,
-    objectives_from_gaps,
-    practice_choices,
     remove_item,
     set_milestone_done,
     update_action,
-    update_plan,
 )
 from polisee.services.plans._kpis import (
     Direction,
@@ -68,19 +77,14 @@ from polisee.services.plans._model import (
     region_codes,
 )
 from polisee.services.plans._monitoring import (
-    DUE_SOON_DAYS,
     ActionView,
     CriterionLink,
     KpiState,
     MilestoneState,
     Monitoring,
     ObjectiveView,
-    ReportDue,
-    add_months,
     kpi_rows,
-    milestone_status,
     plan_monitoring,
-    report_due,
 )
 from polisee.services.plans._reminders import REMINDER_TEXTS, ReminderRun, send_reminders
 from polisee.services.plans._reports import (

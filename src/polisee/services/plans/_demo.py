@@ -26,13 +26,13 @@ from polisee.records.practices import Practice
 from polisee.services import accounts
 from polisee.services.assessment import DEMO_ORGANISATION
 from polisee.services.audit import CLI_ACTOR
-from polisee.services.plans._edit import (
+from polisee.services.plans._deadlines import add_months
+from polisee.services.plans._edit import add_objective, create_plan
+from polisee.services.plans._items import (
     add_action,
     add_kpi,
     add_milestone,
-    add_objective,
     add_risk,
-    create_plan,
     set_milestone_done,
 )
 from polisee.services.plans._model import (
@@ -45,7 +45,6 @@ from polisee.services.plans._model import (
     ReportInput,
     RiskInput,
 )
-from polisee.services.plans._monitoring import add_months
 from polisee.services.plans._reports import report_value, save_pilot_evaluation
 from polisee.services.sessions import Principal
 

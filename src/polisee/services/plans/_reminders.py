@@ -27,7 +27,7 @@ from polisee.records.plans import (
 from polisee.services.audit import Actor, record_change
 from polisee.services.notifications import notify
 from polisee.services.permissions import Permission, Role
-from polisee.services.plans._monitoring import DUE_SOON_DAYS, report_due
+from polisee.services.plans._deadlines import DUE_SOON_DAYS, report_due
 
 __all__ = ["REMINDER_TEXTS", "ReminderRun", "send_reminders"]
 
