@@ -15,7 +15,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from polisee.records.base import Base, UTCDateTime, utcnow
+from polisee.records.base import Base, UTCDateTime, str_enum, utcnow
 
 __all__ = [
     "Answer",
@@ -72,18 +71,6 @@ class ReviewKind(StrEnum):
     REPLY = "reply"
 
 
-def _enum(kind: type[StrEnum], name: str) -> Enum:
-    # Stored as the value string with a CHECK constraint, so both databases agree.
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class Framework(Base):
     """One version of an assessment framework; ``definition`` is the validated YAML as JSON."""
 
@@ -123,7 +110,7 @@ class Assessment(Base):
         ForeignKey("organisations.id", ondelete="SET NULL"), default=None, index=True
     )
     status: Mapped[AssessmentStatus] = mapped_column(
-        _enum(AssessmentStatus, "assessment_status"), default=AssessmentStatus.OPEN
+        str_enum(AssessmentStatus, "assessment_status"), default=AssessmentStatus.OPEN
     )
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
@@ -150,7 +137,7 @@ class Respondent(Base):
         ForeignKey("users.id", ondelete="CASCADE"), default=None, index=True
     )
     stakeholder_group: Mapped[StakeholderGroup] = mapped_column(
-        _enum(StakeholderGroup, "stakeholder_group")
+        str_enum(StakeholderGroup, "stakeholder_group")
     )
     invited_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
@@ -177,7 +164,7 @@ class Answer(Base):
     evidence: Mapped[str] = mapped_column(Text, default="")
     comment: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[AnswerStatus] = mapped_column(
-        _enum(AnswerStatus, "answer_status"), default=AnswerStatus.DRAFT
+        str_enum(AnswerStatus, "answer_status"), default=AnswerStatus.DRAFT
     )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
@@ -211,7 +198,7 @@ class ReviewMessage(Base):
         ForeignKey("assessments.id", ondelete="CASCADE"), index=True
     )
     theme_key: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[ReviewKind] = mapped_column(_enum(ReviewKind, "review_kind"))
+    kind: Mapped[ReviewKind] = mapped_column(str_enum(ReviewKind, "review_kind"))
     reply_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessment_review_messages.id", ondelete="CASCADE"), default=None
     )

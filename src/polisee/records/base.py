@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["NAMING_CONVENTION", "Base", "UTCDateTime", "utcnow"]
+__all__ = ["NAMING_CONVENTION", "Base", "UTCDateTime", "str_enum", "utcnow"]
 
 # Named constraints let migrations drop and alter them identically on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -48,6 +49,19 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def str_enum(kind: type[StrEnum], name: str, *, length: int = 32) -> Enum:
+    """A column type storing a ``StrEnum`` as its value string with a CHECK constraint
+    (not a native enum), so that SQLite and PostgreSQL hold and check the same thing."""
+    return Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 class Base(DeclarativeBase):

@@ -13,7 +13,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     Numeric,
@@ -23,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from polisee.records.base import Base, UTCDateTime, utcnow
+from polisee.records.base import Base, UTCDateTime, str_enum, utcnow
 
 __all__ = [
     "AnnualReport",
@@ -51,18 +50,6 @@ class MembershipChangeKind(StrEnum):
 
     JOIN = "join"
     LEAVE = "leave"
-
-
-def _enum(kind: type[StrEnum], name: str) -> Enum:
-    # Stored as the value string with a CHECK constraint, so both databases agree.
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=16,
-        values_callable=lambda members: [m.value for m in members],
-    )
 
 
 class ClusterOrganisation(Base):
@@ -119,7 +106,7 @@ class ClusterMember(Base):
         ForeignKey("cluster_organisations.id", ondelete="CASCADE"), index=True
     )
     name: Mapped[str] = mapped_column(String(300))
-    member_type: Mapped[MemberType] = mapped_column(_enum(MemberType, "member_type"))
+    member_type: Mapped[MemberType] = mapped_column(str_enum(MemberType, "member_type", length=16))
     employees: Mapped[int | None] = mapped_column(Integer, default=None)
     country: Mapped[str] = mapped_column(String(2))
     joined_on: Mapped[date] = mapped_column(Date)
@@ -172,7 +159,7 @@ class MembershipChange(Base):
         ForeignKey("cluster_members.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[MembershipChangeKind] = mapped_column(
-        _enum(MembershipChangeKind, "membership_change_kind")
+        str_enum(MembershipChangeKind, "membership_change_kind", length=16)
     )
     changed_on: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

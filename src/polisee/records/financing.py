@@ -18,7 +18,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     Numeric,
@@ -30,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from polisee.errors import Conflict
-from polisee.records.base import Base, UTCDateTime, utcnow
+from polisee.records.base import Base, UTCDateTime, str_enum, utcnow
 
 __all__ = [
     "Allocation",
@@ -102,17 +101,6 @@ class StageEvaluation(Base):
     ladder_version: Mapped[LadderVersion] = relationship(lazy="raise")
 
 
-def _status_enum() -> Enum:
-    return Enum(
-        CallStatus,
-        name="call_status",
-        native_enum=False,
-        create_constraint=True,
-        length=16,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class FundingCall(Base):
     """A call for proposals open to cluster organisations at given stages of a ladder."""
 
@@ -138,7 +126,9 @@ class FundingCall(Base):
     allow_partial: Mapped[bool] = mapped_column(Boolean, default=False)
     opens_on: Mapped[date] = mapped_column(Date)
     closes_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[CallStatus] = mapped_column(_status_enum(), default=CallStatus.DRAFT)
+    status: Mapped[CallStatus] = mapped_column(
+        str_enum(CallStatus, "call_status", length=16), default=CallStatus.DRAFT
+    )
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL"), default=None
     )

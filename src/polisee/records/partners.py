@@ -19,7 +19,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     Float,
     ForeignKey,
     Integer,
@@ -30,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from polisee.records.base import Base, UTCDateTime, utcnow
+from polisee.records.base import Base, UTCDateTime, str_enum, utcnow
 
 __all__ = [
     "Collaboration",
@@ -97,18 +96,6 @@ class CollaborationKind(StrEnum):
     CONSORTIUM = "consortium"
 
 
-def _enum(kind: type[StrEnum], name: str) -> Enum:
-    # Stored as the value string with a CHECK constraint, so both databases agree.
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=16,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class PartnerProfile(Base):
     """A cooperation profile: what an organisation offers and needs, and with whom it wants
     to work. ``target_regions`` holds NUTS codes of any level (a country code is level 0);
@@ -138,7 +125,8 @@ class PartnerProfile(Base):
     cooperation_types: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     visibility: Mapped[PartnerVisibility] = mapped_column(
-        _enum(PartnerVisibility, "partner_visibility"), default=PartnerVisibility.PUBLIC
+        str_enum(PartnerVisibility, "partner_visibility", length=16),
+        default=PartnerVisibility.PUBLIC,
     )
     region_pairing: Mapped[bool] = mapped_column(Boolean, default=False)
     website: Mapped[str] = mapped_column(String(300), default="")
@@ -193,7 +181,7 @@ class MatchRequest(Base):
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
     status: Mapped[MatchStatus] = mapped_column(
-        _enum(MatchStatus, "match_status"), default=MatchStatus.PENDING, index=True
+        str_enum(MatchStatus, "match_status", length=16), default=MatchStatus.PENDING, index=True
     )
     score: Mapped[float | None] = mapped_column(Float, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -266,7 +254,9 @@ class Collaboration(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[CollaborationKind] = mapped_column(_enum(CollaborationKind, "collaboration_kind"))
+    kind: Mapped[CollaborationKind] = mapped_column(
+        str_enum(CollaborationKind, "collaboration_kind", length=16)
+    )
     title: Mapped[str] = mapped_column(String(300))
     started_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date, default=None)

@@ -19,7 +19,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     Double,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -28,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from polisee.records.base import Base, UTCDateTime, utcnow
+from polisee.records.base import Base, UTCDateTime, str_enum, utcnow
 from polisee.records.practices import Instrument
 
 __all__ = [
@@ -85,18 +84,6 @@ class Level(StrEnum):
     HIGH = "high"
 
 
-def _enum(kind: type[StrEnum], name: str) -> Enum:
-    # Stored as the value string with a CHECK constraint, so both databases agree.
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class Plan(Base):
     """An action plan, owned by a platform organisation whose policy makers edit it.
 
@@ -119,7 +106,7 @@ class Plan(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     status: Mapped[PlanStatus] = mapped_column(
-        _enum(PlanStatus, "plan_status"), default=PlanStatus.DRAFT
+        str_enum(PlanStatus, "plan_status"), default=PlanStatus.DRAFT
     )
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -202,7 +189,7 @@ class Action(Base):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     instrument: Mapped[Instrument] = mapped_column(
-        _enum(Instrument, "action_instrument"), default=Instrument.OTHER
+        str_enum(Instrument, "action_instrument"), default=Instrument.OTHER
     )
     owner_organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
@@ -215,7 +202,7 @@ class Action(Base):
     budget_eur: Mapped[int | None] = mapped_column(Integer, default=None)
     funding_source: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ActionStatus] = mapped_column(
-        _enum(ActionStatus, "action_status"), default=ActionStatus.PLANNED
+        str_enum(ActionStatus, "action_status"), default=ActionStatus.PLANNED
     )
     is_pilot: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -268,8 +255,8 @@ class Risk(Base):
         ForeignKey("plan_actions.id", ondelete="SET NULL"), default=None
     )
     description: Mapped[str] = mapped_column(Text)
-    likelihood: Mapped[Level] = mapped_column(_enum(Level, "risk_likelihood"))
-    impact: Mapped[Level] = mapped_column(_enum(Level, "risk_impact"))
+    likelihood: Mapped[Level] = mapped_column(str_enum(Level, "risk_likelihood"))
+    impact: Mapped[Level] = mapped_column(str_enum(Level, "risk_impact"))
     mitigation: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -306,7 +293,7 @@ class Kpi(Base):
         ForeignKey("plan_actions.id", ondelete="SET NULL"), default=None, index=True
     )
     title: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[KpiKind] = mapped_column(_enum(KpiKind, "kpi_kind"))
+    kind: Mapped[KpiKind] = mapped_column(str_enum(KpiKind, "kpi_kind"))
     unit: Mapped[str] = mapped_column(String(60), default="")
     indicator_key: Mapped[str | None] = mapped_column(String(64), default=None)
     measure: Mapped[str | None] = mapped_column(String(64), default=None)

@@ -18,7 +18,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -27,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from polisee.records.base import Base, UTCDateTime, utcnow
+from polisee.records.base import Base, UTCDateTime, str_enum, utcnow
 
 __all__ = [
     "PG_SEARCH_INDEX",
@@ -100,17 +99,6 @@ class CommentKind(StrEnum):
     QUESTION = "question"
 
 
-def _enum(kind: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class Practice(Base):
     """A documented policy practice; only published ones are visible to everyone.
 
@@ -131,7 +119,7 @@ class Practice(Base):
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text)
     organisation: Mapped[str] = mapped_column(String(300), default="")
-    instrument: Mapped[Instrument] = mapped_column(_enum(Instrument, "practice_instrument"))
+    instrument: Mapped[Instrument] = mapped_column(str_enum(Instrument, "practice_instrument"))
     target_group: Mapped[str] = mapped_column(Text, default="")
     period_start: Mapped[int | None] = mapped_column(Integer, default=None)
     period_end: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -147,7 +135,7 @@ class Practice(Base):
     links: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     language: Mapped[str] = mapped_column(String(8), default="en")
     state: Mapped[PracticeState] = mapped_column(
-        _enum(PracticeState, "practice_state"), default=PracticeState.DRAFT, index=True
+        str_enum(PracticeState, "practice_state"), default=PracticeState.DRAFT, index=True
     )
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     author_id: Mapped[int | None] = mapped_column(
@@ -243,9 +231,9 @@ class PracticeEvent(Base):
     actor_label: Mapped[str] = mapped_column(String(254))
     # Distinct type names: each becomes a CHECK constraint named after it.
     from_state: Mapped[PracticeState | None] = mapped_column(
-        _enum(PracticeState, "from_state"), default=None
+        str_enum(PracticeState, "from_state"), default=None
     )
-    to_state: Mapped[PracticeState] = mapped_column(_enum(PracticeState, "to_state"))
+    to_state: Mapped[PracticeState] = mapped_column(str_enum(PracticeState, "to_state"))
     note: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -263,7 +251,7 @@ class PracticeComment(Base):
     )
     author_label: Mapped[str] = mapped_column(String(200))
     kind: Mapped[CommentKind] = mapped_column(
-        _enum(CommentKind, "comment_kind"), default=CommentKind.COMMENT
+        str_enum(CommentKind, "comment_kind"), default=CommentKind.COMMENT
     )
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
