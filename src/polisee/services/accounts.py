@@ -26,7 +26,7 @@ from polisee.records.accounts import (
     User,
 )
 from polisee.records.base import utcnow
-from polisee.records.permissions import Role
+from polisee.records.permissions import ROLE_PERMISSIONS, Permission, Role
 from polisee.records.sessions import WebSession
 from polisee.services.audit import Actor, record_change, snapshot
 
@@ -50,7 +50,9 @@ __all__ = [
     "issue_reset_token",
     "list_organisations",
     "list_users",
+    "memberships_of",
     "normalise_email",
+    "organisations_granting",
     "roles_of",
 ]
 
@@ -319,6 +321,35 @@ def grant_role(
 def roles_of(session: Session, user_id: int) -> frozenset[Role]:
     """Every role the user holds in any organisation."""
     return frozenset(session.scalars(select(Membership.role).where(Membership.user_id == user_id)))
+
+
+def memberships_of(session: Session, user_id: int | None) -> list[tuple[int, Role]]:
+    """``(organisation id, role)`` for every role the user holds; none for anonymous."""
+    if user_id is None:
+        return []
+    rows = session.execute(
+        select(Membership.organisation_id, Membership.role).where(Membership.user_id == user_id)
+    ).all()
+    return [(organisation, role) for organisation, role in rows]
+
+
+def organisations_granting(
+    session: Session, user_id: int | None, permission: Permission
+) -> list[Organisation]:
+    """The organisations, by name, in which the user holds a role that grants ``permission``
+    (where a new assessment or plan may belong, for instance)."""
+    if user_id is None:
+        return []
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if permission in perms]
+    return list(
+        session.scalars(
+            select(Organisation)
+            .join(Membership, Membership.organisation_id == Organisation.id)
+            .where(Membership.user_id == user_id, Membership.role.in_(roles))
+            .distinct()
+            .order_by(Organisation.name)
+        )
+    )
 
 
 def invite(

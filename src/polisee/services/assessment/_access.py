@@ -22,7 +22,8 @@ from polisee.records.assessments import (
     Reviewer,
     StakeholderGroup,
 )
-from polisee.records.permissions import ROLE_PERMISSIONS, Permission
+from polisee.records.permissions import Permission
+from polisee.services.accounts import organisations_granting
 from polisee.services.assessment._definition import FrameworkDefinition
 from polisee.services.assessment._frameworks import definition_of
 from polisee.services.permissions import check_permission
@@ -191,16 +192,7 @@ def managed(session: Session, assessment_id: int, principal: Principal) -> Acces
 
 def managing_organisations(session: Session, user_id: int) -> list[Organisation]:
     """The organisations in which the user holds a role that may run assessments."""
-    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Permission.ASSESSMENT_EDIT in perms]
-    return list(
-        session.scalars(
-            select(Organisation)
-            .join(Membership, Membership.organisation_id == Organisation.id)
-            .where(Membership.user_id == user_id, Membership.role.in_(roles))
-            .distinct()
-            .order_by(Organisation.name)
-        )
-    )
+    return organisations_granting(session, user_id, Permission.ASSESSMENT_EDIT)
 
 
 @dataclass(frozen=True)

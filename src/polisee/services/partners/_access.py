@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from polisee.errors import NotFound, PermissionDenied
-from polisee.records.accounts import Membership
 from polisee.records.partners import PartnerProfile
 from polisee.records.permissions import Permission, Role
+from polisee.services.accounts import memberships_of
 from polisee.services.partners._model import PUBLISHING_ROLES, PartnerViewer
 
 __all__ = ["editable_profile", "partner_viewer", "visible_profile"]
@@ -20,9 +19,7 @@ def partner_viewer(
     """The viewer behind a signed-in user (or an anonymous one without organisations)."""
     if user_id is None:
         return PartnerViewer(None, label or "anonymous", permissions)
-    rows = session.execute(
-        select(Membership.organisation_id, Membership.role).where(Membership.user_id == user_id)
-    ).all()
+    rows = memberships_of(session, user_id)
     return PartnerViewer(
         user_id=user_id,
         label=label,

@@ -16,9 +16,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from polisee.errors import NotFound, PermissionDenied
-from polisee.records.accounts import Membership, Organisation
+from polisee.records.accounts import Organisation
 from polisee.records.plans import Action, ActionPartner, Kpi, Plan, PlanStatus
-from polisee.services.permissions import ROLE_PERMISSIONS, Permission, check_permission
+from polisee.services.accounts import memberships_of, organisations_granting
+from polisee.services.permissions import Permission, check_permission
 from polisee.services.sessions import Principal
 
 __all__ = [
@@ -36,28 +37,13 @@ __all__ = [
 
 def organisations_of(session: Session, user_id: int | None) -> frozenset[int]:
     """The organisations the user belongs to (in any role)."""
-    if user_id is None:
-        return frozenset()
-    return frozenset(
-        session.scalars(select(Membership.organisation_id).where(Membership.user_id == user_id))
-    )
+    return frozenset(organisation for organisation, _ in memberships_of(session, user_id))
 
 
 def editing_organisations(session: Session, user_id: int | None) -> list[Organisation]:
     """The organisations in which the user holds a role that edits plans: a new plan
     belongs to one of them."""
-    if user_id is None:
-        return []
-    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Permission.PLAN_EDIT in perms]
-    return list(
-        session.scalars(
-            select(Organisation)
-            .join(Membership, Membership.organisation_id == Organisation.id)
-            .where(Membership.user_id == user_id, Membership.role.in_(roles))
-            .distinct()
-            .order_by(Organisation.name)
-        )
-    )
+    return organisations_granting(session, user_id, Permission.PLAN_EDIT)
 
 
 def get_plan(session: Session, plan_id: int) -> Plan:
