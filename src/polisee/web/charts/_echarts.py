@@ -124,6 +124,23 @@ def _value_axis(name: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _label_axis(
+    labels: Sequence[str], *, width: int | None = None, font_size: int = 12
+) -> dict[str, Any]:
+    """The category axis of a horizontal bar chart: first label on top, no ticks; with
+    ``width``, labels longer than that many pixels are cut."""
+    label: dict[str, Any] = {"color": _INK}
+    if width is not None:
+        label |= {"fontSize": font_size, "width": width, "overflow": "truncate"}
+    return {
+        "type": "category",
+        "data": list(labels),
+        "inverse": True,
+        "axisTick": {"show": False},
+        "axisLabel": label,
+    }
+
+
 def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -206,13 +223,7 @@ def lq_bar(
             "xAxis": _value_axis(
                 gettext("Location quotient (1 = same share as the reference)"), min=0
             ),
-            "yAxis": {
-                "type": "category",
-                "data": labels,
-                "inverse": True,
-                "axisTick": {"show": False},
-                "axisLabel": {"color": _INK, "fontSize": 12, "width": 250, "overflow": "truncate"},
-            },
+            "yAxis": _label_axis(labels, width=250),
             "series": [
                 {
                     "type": "bar",
@@ -672,13 +683,7 @@ def shift_share_bar(
             "legend": {"top": 36, "left": 8, "textStyle": {"color": _INK}},
             "tooltip": {**_tooltip("axis"), "axisPointer": {"type": "shadow"}},
             "xAxis": _value_axis(unit or gettext("Change")),
-            "yAxis": {
-                "type": "category",
-                "data": [_short(v) for v in labels],
-                "inverse": True,
-                "axisTick": {"show": False},
-                "axisLabel": {"color": _INK},
-            },
+            "yAxis": _label_axis([_short(v) for v in labels]),
             "series": series,
         }
     )

@@ -8,7 +8,15 @@ from typing import Any
 
 import pandas as pd
 
-from polisee.web.charts._echarts import _base, _clean, _require, _short, _tooltip, _value_axis
+from polisee.web.charts._echarts import (
+    _base,
+    _clean,
+    _label_axis,
+    _require,
+    _short,
+    _tooltip,
+    _value_axis,
+)
 from polisee.web.charts._numbers import format_number
 
 __all__ = ["scenario_grants"]
@@ -87,12 +95,7 @@ def scenario_grants(
             "grid": {"left": 12, "right": 40, "top": 76, "bottom": 44, "containLabel": True},
             "tooltip": _tooltip("item"),
             "xAxis": _value_axis(unit, min=0),
-            "yAxis": {
-                "type": "category",
-                "data": [_short(str(label), 40) for label in order],
-                "inverse": True,
-                "axisTick": {"show": False},
-            },
+            "yAxis": _label_axis([_short(str(label), 40) for label in order]),
             "series": series,
         }
     )

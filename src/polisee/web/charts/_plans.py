@@ -13,6 +13,7 @@ from polisee.web.charts._echarts import (
     Translate,
     _base,
     _clean,
+    _label_axis,
     _same,
     _short,
     _tooltip,
@@ -154,13 +155,7 @@ def kpi_progress(
             "grid": {"left": 12, "right": 40, "top": 60, "bottom": 48, "containLabel": True},
             "tooltip": _tooltip("item"),
             "xAxis": _value_axis(labels["axis"], min=0, max=100),
-            "yAxis": {
-                "type": "category",
-                "data": names,
-                "inverse": True,
-                "axisTick": {"show": False},
-                "axisLabel": {"color": _INK, "fontSize": 12, "width": 260, "overflow": "truncate"},
-            },
+            "yAxis": _label_axis(names, width=260),
             "series": [
                 {
                     "type": "bar",
@@ -397,13 +392,7 @@ def plan_timeline(
                 "axisLabel": {"color": "#52606d", "hideOverlap": True},
                 "splitLine": {"show": True, "lineStyle": {"color": "#e4e7eb"}},
             },
-            "yAxis": {
-                "type": "category",
-                "data": [_short(a.label, 40) for a in actions],
-                "inverse": True,
-                "axisTick": {"show": False},
-                "axisLabel": {"color": _INK, "fontSize": 12, "width": 240, "overflow": "truncate"},
-            },
+            "yAxis": _label_axis([_short(a.label, 40) for a in actions], width=240),
             "series": [
                 {
                     "type": "custom",

@@ -19,6 +19,7 @@ from polisee.web.charts._echarts import (
     Translate,
     _base,
     _clean,
+    _label_axis,
     _require,
     _same,
     _short,
@@ -207,13 +208,7 @@ def rank_intervals(
                 "textStyle": {"color": _INK},
             },
             "xAxis": _value_axis(text["axis"], min=1, max=max(total, 1), minInterval=1),
-            "yAxis": {
-                "type": "category",
-                "data": names,
-                "inverse": True,
-                "axisTick": {"show": False},
-                "axisLabel": {"color": _INK, "fontSize": 11, "width": 220, "overflow": "truncate"},
-            },
+            "yAxis": _label_axis(names, width=220, font_size=11),
             "series": [
                 {
                     "type": "bar",
