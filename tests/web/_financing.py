@@ -41,13 +41,15 @@ def make_clusters(database_url: str, *, alpha_smes: int = 6, beta_smes: int = 1)
             cluster = clusters.create_cluster(
                 db,
                 clusters.CLI_VIEWER,
+                clusters.ClusterProfileInput(
+                    name=f"{name} cluster",
+                    country="HU",
+                    region_code="HU21",
+                    founded_year=2015,
+                    website=f"https://{name.lower()}.example",
+                    management_fte="2",
+                ),
                 organisation_id=org.id,
-                name=f"{name} cluster",
-                country="HU",
-                region_code="HU21",
-                founded_year=2015,
-                website=f"https://{name.lower()}.example",
-                management_fte="2",
             )
             for i in range(smes):
                 clusters.add_member(

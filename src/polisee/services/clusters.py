@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from polisee.errors import Conflict, InputError, NotFound, PermissionDenied
-from polisee.records.accounts import Membership, Organisation, OrganisationKind
+from polisee.records.accounts import Organisation, OrganisationKind
 from polisee.records.base import utcnow
 from polisee.records.clusters import (
     AnnualReport,
@@ -30,6 +30,7 @@ from polisee.records.clusters import (
     MemberType,
 )
 from polisee.records.permissions import Permission, Role
+from polisee.services.accounts import memberships_of
 from polisee.services.audit import Actor, record_change, snapshot
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "MEMBER_TYPES",
     "ChangeStatus",
     "ClusterProfile",
+    "ClusterProfileInput",
     "Viewer",
     "add_member",
     "create_cluster",
@@ -126,9 +128,7 @@ def viewer_for(
     """The viewer behind a signed-in user (or an anonymous one without organisations)."""
     if user_id is None:
         return Viewer(None, label or "anonymous", permissions)
-    rows = session.execute(
-        select(Membership.organisation_id, Membership.role).where(Membership.user_id == user_id)
-    ).all()
+    rows = memberships_of(session, user_id)
     return Viewer(
         user_id=user_id,
         label=label,
@@ -314,54 +314,49 @@ def reports_of(session: Session, cluster_id: int) -> list[AnnualReport]:
 # --- changing ------------------------------------------------------------------------------
 
 
-def _profile_values(
-    *,
-    name: str,
-    legal_form: str,
-    country: str,
-    region_code: str,
-    founded_year: int,
-    website: str,
-    management_fte: Decimal | str,
-    nace_codes: Sequence[str],
-    cluster_category: str,
-    technologies: Sequence[str],
-    description: str,
-    today: date,
-) -> dict[str, object]:
-    return {
-        "name": _text(name, "name"),
-        "legal_form": _text(legal_form, "legal_form", limit=120, required=False),
-        "country": _country(country),
-        "region_code": _region(region_code),
-        "founded_year": _int(founded_year, "founded_year", low=1900, high=today.year),
-        "website": _website(website),
-        "management_fte": _decimal(
-            management_fte, "management_fte", low=Decimal(0), high=Decimal(1000)
-        ),
-        "nace_codes": _codes(nace_codes, "nace_codes", _NACE),
-        "cluster_category": _text(cluster_category, "cluster_category", limit=120, required=False),
-        "technologies": _codes(technologies, "technologies"),
-        "description": _text(description, "description", limit=4000, required=False),
-    }
+@dataclass(frozen=True)
+class ClusterProfileInput:
+    """The profile fields of a cluster organisation, as registered or edited."""
+
+    name: str
+    country: str
+    region_code: str
+    founded_year: int
+    legal_form: str = ""
+    website: str = ""
+    management_fte: Decimal | str = "0"
+    nace_codes: Sequence[str] = ()
+    cluster_category: str = ""
+    technologies: Sequence[str] = ()
+    description: str = ""
+
+    def checked(self, today: date) -> dict[str, object]:
+        """The column values, validated (InputError names the field)."""
+        return {
+            "name": _text(self.name, "name"),
+            "legal_form": _text(self.legal_form, "legal_form", limit=120, required=False),
+            "country": _country(self.country),
+            "region_code": _region(self.region_code),
+            "founded_year": _int(self.founded_year, "founded_year", low=1900, high=today.year),
+            "website": _website(self.website),
+            "management_fte": _decimal(
+                self.management_fte, "management_fte", low=Decimal(0), high=Decimal(1000)
+            ),
+            "nace_codes": _codes(self.nace_codes, "nace_codes", _NACE),
+            "cluster_category": _text(
+                self.cluster_category, "cluster_category", limit=120, required=False
+            ),
+            "technologies": _codes(self.technologies, "technologies"),
+            "description": _text(self.description, "description", limit=4000, required=False),
+        }
 
 
 def create_cluster(
     session: Session,
     viewer: Viewer,
+    profile: ClusterProfileInput,
     *,
     organisation_id: int | None,
-    name: str,
-    country: str,
-    region_code: str,
-    founded_year: int,
-    legal_form: str = "",
-    website: str = "",
-    management_fte: Decimal | str = "0",
-    nace_codes: Sequence[str] = (),
-    cluster_category: str = "",
-    technologies: Sequence[str] = (),
-    description: str = "",
     demo: bool = False,
     today: date | None = None,
 ) -> ClusterOrganisation:
@@ -370,20 +365,7 @@ def create_cluster(
     Administrators may leave ``organisation_id`` out: a platform organisation of kind
     ``cluster_organisation`` with the same name is created for it.
     """
-    values = _profile_values(
-        name=name,
-        legal_form=legal_form,
-        country=country,
-        region_code=region_code,
-        founded_year=founded_year,
-        website=website,
-        management_fte=management_fte,
-        nace_codes=nace_codes,
-        cluster_category=cluster_category,
-        technologies=technologies,
-        description=description,
-        today=today or date.today(),
-    )
+    values = profile.checked(today or date.today())
     if session.scalar(
         select(ClusterOrganisation.id).where(ClusterOrganisation.name == values["name"])
     ):
@@ -440,36 +422,13 @@ def update_cluster(
     session: Session,
     viewer: Viewer,
     cluster_id: int,
+    profile: ClusterProfileInput,
     *,
-    name: str,
-    country: str,
-    region_code: str,
-    founded_year: int,
-    legal_form: str = "",
-    website: str = "",
-    management_fte: Decimal | str = "0",
-    nace_codes: Sequence[str] = (),
-    cluster_category: str = "",
-    technologies: Sequence[str] = (),
-    description: str = "",
     today: date | None = None,
 ) -> ClusterOrganisation:
     """Replace the profile fields of a cluster organisation the viewer manages."""
     cluster = _editable(session, viewer, cluster_id)
-    values = _profile_values(
-        name=name,
-        legal_form=legal_form,
-        country=country,
-        region_code=region_code,
-        founded_year=founded_year,
-        website=website,
-        management_fte=management_fte,
-        nace_codes=nace_codes,
-        cluster_category=cluster_category,
-        technologies=technologies,
-        description=description,
-        today=today or date.today(),
-    )
+    values = profile.checked(today or date.today())
     clash = session.scalar(
         select(ClusterOrganisation.id).where(
             ClusterOrganisation.name == values["name"], ClusterOrganisation.id != cluster.id

@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 from polisee.records.permissions import Role, permissions_for
 from polisee.services import accounts
 from polisee.services.audit import CLI_ACTOR
-from polisee.services.clusters import CLI_VIEWER, Viewer, add_member, create_cluster, viewer_for
+from polisee.services.clusters import (
+    CLI_VIEWER,
+    ClusterProfileInput,
+    Viewer,
+    add_member,
+    create_cluster,
+    viewer_for,
+)
 from polisee.services.financing import ensure_builtin_ladders
 
 TODAY = date(2026, 11, 27)
@@ -55,23 +62,27 @@ def world(db: Session) -> World:
     alpha = create_cluster(
         db,
         manager_a,
+        ClusterProfileInput(
+            name="Alpha cluster",
+            country="HU",
+            region_code="HU21",
+            founded_year=2015,
+            website="https://alpha.example",
+            management_fte="2",
+        ),
         organisation_id=org_a.id,
-        name="Alpha cluster",
-        country="HU",
-        region_code="HU21",
-        founded_year=2015,
-        website="https://alpha.example",
-        management_fte="2",
         today=TODAY,
     )
     beta = create_cluster(
         db,
         manager_b,
+        ClusterProfileInput(
+            name="Beta cluster",
+            country="HU",
+            region_code="HU22",
+            founded_year=2020,
+        ),
         organisation_id=org_b.id,
-        name="Beta cluster",
-        country="HU",
-        region_code="HU22",
-        founded_year=2020,
         today=TODAY,
     )
     for i in range(6):

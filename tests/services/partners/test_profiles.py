@@ -62,11 +62,13 @@ def test_a_registered_cluster_organisation_is_linked_and_names_the_profile(db: S
     cluster = clusters.create_cluster(
         db,
         clusters.CLI_VIEWER,
+        clusters.ClusterProfileInput(
+            name="Gamma automotive cluster",
+            country="HU",
+            region_code="HU21",
+            founded_year=2010,
+        ),
         organisation_id=org.id,
-        name="Gamma automotive cluster",
-        country="HU",
-        region_code="HU21",
-        founded_year=2010,
     )
     profile = pt.create_profile(
         db, viewer(db, org.users["cluster_manager"]), org.id, profile_input()

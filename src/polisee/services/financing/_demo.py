@@ -27,7 +27,7 @@ from polisee.records.clusters import (
     MemberType,
 )
 from polisee.records.financing import CallStatus
-from polisee.services.clusters import CLI_VIEWER, Viewer, create_cluster
+from polisee.services.clusters import CLI_VIEWER, ClusterProfileInput, Viewer, create_cluster
 from polisee.services.financing._calls_db import (
     CriterionInput,
     apply_to_call,
@@ -448,18 +448,20 @@ def load_demo_clusters(
         cluster = create_cluster(
             session,
             viewer,
+            ClusterProfileInput(
+                name=spec.name,
+                legal_form=spec.legal_form,
+                country=spec.country,
+                region_code=spec.region,
+                founded_year=spec.founded,
+                website=f"https://{spec.name.removeprefix('[demo] ').split()[0].lower()}-cluster.example",
+                management_fte=spec.management_fte,
+                nace_codes=spec.nace,
+                cluster_category=spec.category,
+                technologies=spec.technologies,
+                description=f"{spec.description} Source: {spec.source}",
+            ),
             organisation_id=None,
-            name=spec.name,
-            legal_form=spec.legal_form,
-            country=spec.country,
-            region_code=spec.region,
-            founded_year=spec.founded,
-            website=f"https://{spec.name.removeprefix('[demo] ').split()[0].lower()}-cluster.example",
-            management_fte=spec.management_fte,
-            nace_codes=spec.nace,
-            cluster_category=spec.category,
-            technologies=spec.technologies,
-            description=f"{spec.description} Source: {spec.source}",
             demo=True,
             today=day,
         )

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from polisee.errors import InputError
@@ -79,16 +79,11 @@ def list_cluster_organisations(
     return render(request, "cluster_organisations/list.html", context, block=block)
 
 
-@router.post("/cluster-organisations", name="cluster_organisations:create")
-def create_cluster_organisation(
-    request: Request,
-    db: DbSession,
-    principal: Editor,
+def profile_form(
     name: Text,
     country: Annotated[str, Form(max_length=2)],
     region_code: Annotated[str, Form(max_length=10)],
     founded_year: Annotated[int, Form(ge=1900, le=2100)],
-    organisation_id: Annotated[str, Form(max_length=12)] = "",
     legal_form: Annotated[str, Form(max_length=120)] = "",
     website: Text = "",
     management_fte: Annotated[Decimal, Form(ge=0, le=1000)] = Decimal(0),
@@ -96,18 +91,9 @@ def create_cluster_organisation(
     cluster_category: Annotated[str, Form(max_length=120)] = "",
     technologies: Text = "",
     description: LongText = "",
-) -> Response:
-    """Register a cluster organisation for a platform organisation the user manages."""
-    try:
-        org_id = int(organisation_id) if organisation_id else None
-    except ValueError:
-        raise InputError(
-            f"expected an organisation number, got {organisation_id!r}", field="organisation_id"
-        ) from None
-    cluster = clusters.create_cluster(
-        db,
-        viewer(db, principal),
-        organisation_id=org_id,
+) -> clusters.ClusterProfileInput:
+    """The profile fields of the register and edit forms."""
+    return clusters.ClusterProfileInput(
         name=name,
         country=country,
         region_code=region_code,
@@ -119,6 +105,32 @@ def create_cluster_organisation(
         cluster_category=cluster_category,
         technologies=_split(technologies),
         description=description,
+    )
+
+
+Profile = Annotated[clusters.ClusterProfileInput, Depends(profile_form)]
+
+
+@router.post("/cluster-organisations", name="cluster_organisations:create")
+def create_cluster_organisation(
+    request: Request,
+    db: DbSession,
+    principal: Editor,
+    profile: Profile,
+    organisation_id: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    """Register a cluster organisation for a platform organisation the user manages."""
+    try:
+        org_id = int(organisation_id) if organisation_id else None
+    except ValueError:
+        raise InputError(
+            f"expected an organisation number, got {organisation_id!r}", field="organisation_id"
+        ) from None
+    cluster = clusters.create_cluster(
+        db,
+        viewer(db, principal),
+        profile,
+        organisation_id=org_id,
     )
     url = request.url_for("cluster_organisations:show", cluster_id=cluster.id)
     return RedirectResponse(str(url), status_code=303)
@@ -164,34 +176,14 @@ def update_cluster_organisation(
     db: DbSession,
     principal: Editor,
     cluster_id: int,
-    name: Text,
-    country: Annotated[str, Form(max_length=2)],
-    region_code: Annotated[str, Form(max_length=10)],
-    founded_year: Annotated[int, Form(ge=1900, le=2100)],
-    legal_form: Annotated[str, Form(max_length=120)] = "",
-    website: Text = "",
-    management_fte: Annotated[Decimal, Form(ge=0, le=1000)] = Decimal(0),
-    nace_codes: Text = "",
-    cluster_category: Annotated[str, Form(max_length=120)] = "",
-    technologies: Text = "",
-    description: LongText = "",
+    profile: Profile,
 ) -> Response:
     """Change the profile of a cluster organisation the user manages."""
     clusters.update_cluster(
         db,
         viewer(db, principal),
         cluster_id,
-        name=name,
-        country=country,
-        region_code=region_code,
-        founded_year=founded_year,
-        legal_form=legal_form,
-        website=website,
-        management_fte=management_fte,
-        nace_codes=_split(nace_codes),
-        cluster_category=cluster_category,
-        technologies=_split(technologies),
-        description=description,
+        profile,
     )
     url = request.url_for("cluster_organisations:show", cluster_id=cluster_id)
     return RedirectResponse(str(url), status_code=303)
