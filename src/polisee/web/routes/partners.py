@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from polisee.errors import InputError
@@ -113,23 +113,23 @@ def delete_search(request: Request, db: DbSession, principal: Contact, search_id
     return RedirectResponse(str(request.url_for("partners:search")), status_code=303)
 
 
-def _profile_input(
-    *,
-    region_code: str,
-    name: str,
-    summary: str,
-    offers: str,
-    needs: str,
-    target_regions: str,
-    value_chain_roles: list[str],
-    nace_codes: str,
-    technologies: str,
-    cooperation_types: list[str],
-    languages: list[str],
-    visibility: str,
-    region_pairing: bool,
-    website: str,
+def profile_form(
+    region_code: Annotated[str, Form(max_length=10)],
+    offers: LongText = "",
+    needs: LongText = "",
+    name: Text = "",
+    summary: Annotated[str, Form(max_length=2000)] = "",
+    target_regions: Text = "",
+    value_chain_roles: Choices = [],  # noqa: B006 (FastAPI copies defaults)
+    nace_codes: Text = "",
+    technologies: Text = "",
+    cooperation_types: Choices = [],  # noqa: B006
+    languages: Choices = [],  # noqa: B006
+    visibility: Annotated[str, Form(max_length=16)] = "public",
+    region_pairing: Annotated[bool, Form()] = False,
+    website: Text = "",
 ) -> pt.ProfileInput:
+    """The fields of the profile form, shared by publishing and editing."""
     return pt.ProfileInput(
         region_code=region_code,
         name=name,
@@ -146,6 +146,9 @@ def _profile_input(
         region_pairing=region_pairing,
         website=website,
     )
+
+
+ProfileForm = Annotated[pt.ProfileInput, Depends(profile_form)]
 
 
 def _form_context(request: Request, profile: PartnerProfile | None) -> dict[str, Any]:
@@ -167,45 +170,17 @@ def create_profile(
     db: DbSession,
     principal: Editor,
     organisation_id: Annotated[int, Form()],
-    region_code: Annotated[str, Form(max_length=10)],
-    offers: LongText = "",
-    needs: LongText = "",
-    name: Text = "",
-    summary: Annotated[str, Form(max_length=2000)] = "",
-    target_regions: Text = "",
-    value_chain_roles: Choices = [],  # noqa: B006 (FastAPI copies defaults)
-    nace_codes: Text = "",
-    technologies: Text = "",
-    cooperation_types: Choices = [],  # noqa: B006
-    languages: Choices = [],  # noqa: B006
-    visibility: Annotated[str, Form(max_length=16)] = "public",
-    region_pairing: Annotated[bool, Form()] = False,
-    website: Text = "",
+    profile: ProfileForm,
 ) -> Response:
     """Publish a profile; the browser goes to it."""
-    profile = pt.create_profile(
+    created = pt.create_profile(
         db,
         viewer(db, principal),
         organisation_id,
-        _profile_input(
-            region_code=region_code,
-            name=name,
-            summary=summary,
-            offers=offers,
-            needs=needs,
-            target_regions=target_regions,
-            value_chain_roles=value_chain_roles,
-            nace_codes=nace_codes,
-            technologies=technologies,
-            cooperation_types=cooperation_types,
-            languages=languages,
-            visibility=visibility,
-            region_pairing=region_pairing,
-            website=website,
-        ),
+        profile,
         encoder=default_encoder(),
     )
-    url = request.url_for("partners:show", profile_id=profile.id)
+    url = request.url_for("partners:show", profile_id=created.id)
     return RedirectResponse(str(url), status_code=303)
 
 
@@ -246,42 +221,14 @@ def update_profile(
     db: DbSession,
     principal: Editor,
     profile_id: int,
-    region_code: Annotated[str, Form(max_length=10)],
-    offers: LongText = "",
-    needs: LongText = "",
-    name: Text = "",
-    summary: Annotated[str, Form(max_length=2000)] = "",
-    target_regions: Text = "",
-    value_chain_roles: Choices = [],  # noqa: B006
-    nace_codes: Text = "",
-    technologies: Text = "",
-    cooperation_types: Choices = [],  # noqa: B006
-    languages: Choices = [],  # noqa: B006
-    visibility: Annotated[str, Form(max_length=16)] = "public",
-    region_pairing: Annotated[bool, Form()] = False,
-    website: Text = "",
+    profile: ProfileForm,
 ) -> Response:
     """Change a profile (a new version: matching re-reads its texts)."""
     pt.update_profile(
         db,
         viewer(db, principal),
         profile_id,
-        _profile_input(
-            region_code=region_code,
-            name=name,
-            summary=summary,
-            offers=offers,
-            needs=needs,
-            target_regions=target_regions,
-            value_chain_roles=value_chain_roles,
-            nace_codes=nace_codes,
-            technologies=technologies,
-            cooperation_types=cooperation_types,
-            languages=languages,
-            visibility=visibility,
-            region_pairing=region_pairing,
-            website=website,
-        ),
+        profile,
         encoder=default_encoder(),
     )
     url = request.url_for("partners:show", profile_id=profile_id)
