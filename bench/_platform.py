@@ -1,16 +1,18 @@
 """The real platform in a subprocess, signed-in clients, and pluggable write traffic.
 
 Shared by the fault tests (``tests/web/test_faults.py``) and the load test
-(``bench/bench_load_web.py``). Write traffic comes from a :class:`WriteKind`: a request
-factory (request number -> :class:`WriteRequest`) and a checker that, given the keys
+(``bench/bench_load_web.py``). Write traffic comes from a :class:`WriteKind`: a set-up that
+returns the writer's request factory (request number -> :class:`WriteRequest`) and a checker that, given the keys
 of the acknowledged writes, reads the database and lists what is missing or
 half-written. :data:`WRITE_KINDS` names the kinds the platform has; a new write
-endpoint (assessment answers, for one) is added there and every harness uses it.
+endpoint is added there and every harness uses it: administrators creating organisations,
+respondents saving assessment answers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import re
 import signal
@@ -26,11 +28,13 @@ import httpx
 from sqlalchemy import func, select
 
 from polisee.records.accounts import Organisation
+from polisee.records.assessments import Answer, Framework
 from polisee.records.audit import AuditEntry
 from polisee.records.db import make_engine, make_session_factory, transaction
 from polisee.records.migrate import upgrade
-from polisee.services import accounts
+from polisee.services import accounts, assessment
 from polisee.services.audit import CLI_ACTOR
+from polisee.services.sessions import principal_of
 
 __all__ = [
     "ACKNOWLEDGED",
@@ -38,6 +42,7 @@ __all__ = [
     "PlatformServer",
     "WriteKind",
     "WriteRequest",
+    "Writer",
     "create_user",
     "fire_writes",
     "free_port",
@@ -198,25 +203,35 @@ class WriteRequest:
     key: str
 
 
+Writer = Callable[[str, int], WriteRequest]
+"""Builds the i-th write of a run (``writer(run, i)``) for one signed-in writer."""
+
+
 @dataclass(frozen=True)
 class WriteKind:
-    """A request factory and the checker of its acknowledged writes.
+    """A kind of write traffic: who sends it, how to set it up, and how to check it.
 
-    ``make(run, i)`` builds the i-th write of a run; ``check(database_url, acknowledged
-    keys, run)`` lists the problems; ``prepare(database_url, email)``, when given, creates
-    what the writer needs before it signs in (an assessment to answer, for one).
+    ``prepare(database_url, email)`` creates what the writer ``email`` (a user with
+    ``role``) needs before it signs in — an assessment to answer, for one — and returns
+    its :data:`Writer`. ``check(database_url, acknowledged keys, run)`` reads the database
+    and lists what is missing or half-written.
     """
 
     name: str
     role: str
-    make: Callable[[str, int], WriteRequest]
+    prepare: Callable[[str, str], Writer]
     check: Callable[[str, set[str], str], list[str]]
-    prepare: Callable[[str, str], None] | None = None
 
 
-def _organisation_write(run: str, i: int) -> WriteRequest:
-    name = f"{run}-{i:05d}"
-    return WriteRequest("POST", "/admin/organisations", {"name": name, "kind": "agency"}, name)
+# --- organisations (administrators) ----------------------------------------------------------
+
+
+def _organisation_writer(database_url: str, email: str) -> Writer:
+    def write(run: str, i: int) -> WriteRequest:
+        name = f"{run}-{i:05d}"
+        return WriteRequest("POST", "/admin/organisations", {"name": name, "kind": "agency"}, name)
+
+    return write
 
 
 def _check_organisations(database_url: str, acked: set[str], run: str) -> list[str]:
@@ -253,13 +268,121 @@ def _check_organisations(database_url: str, acked: set[str], run: str) -> list[s
     return problems
 
 
+# --- assessment answers (respondents) --------------------------------------------------------
+
+ANSWER_CAPACITY = 1_200
+"""Distinct answers one writer can give: the fault test sends 1,000 and one more after the
+restart; a load-test writer sends a few dozen."""
+
+
+def _answer_writer(database_url: str, email: str) -> Writer:
+    """Assessments of one owner with ``email`` invited to each as a respondent; the writer
+    answers one criterion per request, never the same one twice, as a draft whose comment
+    carries the write's key (so the checker can tell which write a row came from)."""
+    with transaction(database_url) as db:
+        owner_email = f"owner-{email}"
+        owner = accounts.create_user(
+            db,
+            email=owner_email,
+            display_name=owner_email.split("@")[0],
+            password=PASSWORD,
+            actor=CLI_ACTOR,
+        )
+        organisation = accounts.create_organisation(
+            db, name=f"Assessing agency of {email}", kind="agency", actor=CLI_ACTOR
+        )
+        accounts.grant_role(
+            db,
+            user_id=owner.id,
+            organisation_id=organisation.id,
+            role="policy_maker",
+            actor=CLI_ACTOR,
+        )
+        principal = principal_of(db, owner)
+        targets: list[tuple[int, str]] = []
+        round_year = 1990
+        while len(targets) < ANSWER_CAPACITY:
+            created = assessment.create_assessment(
+                db, principal=principal, region_code="HU21", round_year=round_year
+            )
+            assessment.invite_respondent(
+                db, created.id, principal=principal, email=email, stakeholder_group="business"
+            )
+            framework = db.get(Framework, created.framework_id)
+            assert framework is not None
+            criteria = assessment.definition_of(framework).criteria
+            targets += [(created.id, c.key) for c in criteria]
+            round_year += 1
+    taken = itertools.count()
+
+    def write(run: str, i: int) -> WriteRequest:
+        n = next(taken)
+        if n >= len(targets):
+            raise RuntimeError(f"{email} has answered all {len(targets)} criteria prepared")
+        assessment_id, criterion = targets[n]
+        key = f"{run}-{i:05d}"
+        return WriteRequest(
+            "POST",
+            f"/assessments/{assessment_id}/answers/{criterion}",
+            {
+                "action": "draft",
+                f"score-{criterion}": str(i % 6),
+                f"evidence-{criterion}": f"Evidence of write {key}",
+                f"comment-{criterion}": key,
+            },
+            key,
+        )
+
+    return write
+
+
+def _check_answers(database_url: str, acked: set[str], run: str) -> list[str]:
+    """Every acknowledged answer is stored whole (score, evidence and comment of its write),
+    and every stored answer of the run is in exactly one audit entry of its respondent."""
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as db:
+            rows = db.execute(
+                select(Answer.comment, Answer.score, Answer.evidence, Answer.respondent_id).where(
+                    Answer.comment.like(f"{run}-%")
+                )
+            ).all()
+            respondents = {row.respondent_id for row in rows}
+            entries = db.execute(
+                select(AuditEntry.entity_id, AuditEntry.after).where(
+                    AuditEntry.action == "assessment.answers_save",
+                    AuditEntry.entity == "assessment_respondent",
+                    AuditEntry.entity_id.in_([str(r) for r in respondents]),
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    stored = {row.comment: row for row in rows}
+    problems = [f"acknowledged but missing: {key}" for key in sorted(acked - set(stored))]
+    for key, row in sorted(stored.items()):
+        i = int(key.rsplit("-", 1)[1])
+        if row.score != i % 6 or row.evidence != f"Evidence of write {key}":
+            problems.append(f"{key} is half-written: score {row.score}, {row.evidence!r}")
+    audited: dict[str, int] = {}
+    for entry in entries:
+        for answer in (entry.after or {}).values():
+            comment = answer.get("comment", "") if isinstance(answer, dict) else ""
+            audited[comment] = audited.get(comment, 0) + 1
+    problems += [
+        f"{key} has {audited.get(key, 0)} audit entries, expected 1"
+        for key in sorted(stored)
+        if audited.get(key, 0) != 1
+    ]
+    return problems
+
+
 WRITE_KINDS: dict[str, WriteKind] = {
-    "organisations": WriteKind("organisations", "admin", _organisation_write, _check_organisations),
-    # The assessment branch adds its kind here, e.g.
-    # "assessment_answers": WriteKind("assessment_answers", "policy_maker",
-    #     make=_answer_write,            # (run, i) -> POST of one answer, key = its identity
-    #     check=_check_answers,          # every acknowledged answer stored, none half-written
-    #     prepare=_open_assessment),     # (database_url, email): an assessment to answer
+    "organisations": WriteKind(
+        "organisations", "admin", prepare=_organisation_writer, check=_check_organisations
+    ),
+    "assessment_answers": WriteKind(
+        "assessment_answers", "member", prepare=_answer_writer, check=_check_answers
+    ),
 }
 """Write traffic the harnesses can send; the fault test and the load test use every kind."""
 
@@ -275,7 +398,7 @@ class WriteOutcome:
 
 async def fire_writes(
     base_url: str,
-    kind: WriteKind,
+    write: Writer,
     run: str,
     *,
     cookies: httpx.Cookies,
@@ -301,7 +424,7 @@ async def fire_writes(
                     i = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
-                request = kind.make(run, i)
+                request = write(run, i)
                 try:
                     response = await client.request(
                         request.method,

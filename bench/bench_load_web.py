@@ -6,9 +6,8 @@ SQLite file, with the demo statistics (``$POLISEE_VAR_DIR/stats.duckdb`` when it
 else the demo is loaded into a temporary directory first, as in ``bench_web``).
 
 Users: 80 members who read (pages and API, half each) and 20 writers who post the write
-kinds of ``bench/_platform.py`` (``WRITE_KINDS``: today administrators creating
-organisations; the assessment-answer kind joins when that branch is merged) half of the
-time and read otherwise. Each user waits 2-8 s between requests (think time: a person
+kinds of ``bench/_platform.py`` (``WRITE_KINDS``: administrators creating organisations
+and respondents saving assessment answers, alternately) half of the time and read otherwise. Each user waits 2-8 s between requests (think time: a person
 reading a page; mean 5 s, so about 20 requests per second are offered;
 ``POLISEE_BENCH_THINK=0.5,1.5`` offers 100) and keeps one HTTP/1.1 connection, spoken
 directly so that the load generator's own CPU stays small on this 2-core machine. The
@@ -33,7 +32,14 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bench._platform import WRITE_KINDS, PlatformServer, WriteKind, create_user, sign_in
+from bench._platform import (
+    WRITE_KINDS,
+    PlatformServer,
+    WriteKind,
+    Writer,
+    create_user,
+    sign_in,
+)
 
 SECONDS = float(os.environ.get("POLISEE_BENCH_SECONDS", "120"))
 USERS = int(os.environ.get("POLISEE_BENCH_USERS", "100"))
@@ -119,7 +125,8 @@ class User:
     email: str
     cookie: str
     token: str
-    writes: WriteKind | None
+    kind: WriteKind | None
+    writer: Writer | None
 
 
 async def _user(
@@ -134,9 +141,9 @@ async def _user(
             if time.perf_counter() >= deadline:
                 break
             roll = rng.random()
-            if user.writes is not None and roll < 0.5:
+            if user.writer is not None and roll < 0.5:
                 kind, ok = "write", (200, 201, 303)
-                request = user.writes.make(f"load-{user.email}", n)
+                request = user.writer(f"load-{user.email}", n)
                 method, path, body = "POST", request.path, urlencode(request.data).encode()
             elif roll < 0.75:
                 kind, ok = "page", (200,)
@@ -184,12 +191,11 @@ def _users(server: PlatformServer, run: str) -> list[User]:
             role=kind.role if kind else "member",
             organisation=f"{run} agency",
         )
-        if kind is not None and kind.prepare is not None:
-            kind.prepare(server.database_url, email)
+        writer = kind.prepare(server.database_url, email) if kind is not None else None
         with httpx.Client(base_url=server.base_url, timeout=30) as client:
             token = sign_in(client, email)
             cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-        users.append(User(email, cookie, token, kind))
+        users.append(User(email, cookie, token, kind, writer))
     return users
 
 
@@ -231,10 +237,10 @@ def run() -> None:
         asyncio.run(_gather(users, host, port, regions, stats, deadline))
         elapsed = time.perf_counter() - started
         problems = []
-        for kind in WRITE_KINDS.values():
-            keys = {f"load-{u.email}" for u in users if u.writes is kind}
+        for write_kind in WRITE_KINDS.values():
+            keys = {f"load-{u.email}" for u in users if u.kind is write_kind}
             for key in sorted(keys):
-                problems += kind.check(url, set(), key)
+                problems += write_kind.check(url, set(), key)
     finally:
         server.stop()
         log_tail = log.read_text(errors="replace").splitlines()[-30:] if log.exists() else []

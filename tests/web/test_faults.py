@@ -28,8 +28,7 @@ def test_acknowledged_writes_survive_a_killed_server(
     write = WRITE_KINDS[kind]
     email = f"writer-{kind}@example.eu"
     create_user(database_url, email, role=write.role)
-    if write.prepare is not None:
-        write.prepare(database_url, email)
+    writer = write.prepare(database_url, email)
     server = PlatformServer(database_url=database_url, var_dir=tmp_path / "var")
     server.start()
     try:
@@ -46,7 +45,7 @@ def test_acknowledged_writes_survive_a_killed_server(
         outcome = asyncio.run(
             fire_writes(
                 server.base_url,
-                write,
+                writer,
                 "kill",
                 cookies=cookies,
                 token=token,
@@ -63,7 +62,7 @@ def test_acknowledged_writes_survive_a_killed_server(
         # The restarted platform takes writes again.
         with httpx.Client(base_url=server.base_url) as client:
             token = sign_in(client, email)
-            again = write.make("after", 0)
+            again = writer("after", 0)
             response = client.request(
                 again.method, again.path, data=again.data, headers={"x-csrf-token": token}
             )

@@ -28,6 +28,7 @@ __all__ = [
     "TooManyAttempts",
     "end_other_sessions",
     "end_session",
+    "principal_of",
     "resolve_session",
     "sign_in",
 ]
@@ -141,16 +142,18 @@ def sign_in(
     )
     session.add(web)
     session.flush()
-    return SignIn(token, _principal(session, user, web))
+    return SignIn(token, principal_of(session, user, csrf_token=web.csrf_token))
 
 
-def _principal(session: Session, user: User, web: WebSession) -> Principal:
+def principal_of(session: Session, user: User, *, csrf_token: str | None = None) -> Principal:
+    """``user`` as a principal with the permissions of their roles today: the principal of a
+    web session, or of a command-line job or demo loader acting as that user."""
     return Principal(
         user_id=user.id,
         email=user.email,
         display_name=user.display_name,
         permissions=permissions_for(roles_of(session, user.id)),
-        csrf_token=web.csrf_token,
+        csrf_token=csrf_token,
     )
 
 
@@ -165,7 +168,7 @@ def resolve_session(session: Session, token: str | None) -> Principal:
     ).first()
     if row is None or not row.User.active:
         return ANONYMOUS
-    return _principal(session, row.User, row.WebSession)
+    return principal_of(session, row.User, csrf_token=row.WebSession.csrf_token)
 
 
 def end_session(session: Session, token: str) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from polisee.errors import NotFound
 from polisee.records.accounts import User
 from polisee.records.assessments import Assessment, StakeholderGroup
-from polisee.records.permissions import Role, permissions_for
+from polisee.records.permissions import Role
 from polisee.services import accounts
 from polisee.services.assessment._answers import AnswerInput, save_answers
 from polisee.services.assessment._assessments import (
@@ -33,7 +33,7 @@ from polisee.services.assessment._frameworks import (
 )
 from polisee.services.assessment._reviews import add_comment, add_reply
 from polisee.services.audit import CLI_ACTOR
-from polisee.services.sessions import Principal
+from polisee.services.sessions import Principal, principal_of
 
 __all__ = ["DEMO_ORGANISATION", "load_demo_assessments"]
 
@@ -109,15 +109,6 @@ def _user(session: Session, email: str, name: str) -> User:
     )
 
 
-def _principal(session: Session, user: User) -> Principal:
-    return Principal(
-        user_id=user.id,
-        email=user.email,
-        display_name=user.display_name,
-        permissions=permissions_for(accounts.roles_of(session, user.id)),
-    )
-
-
 def _owner(session: Session, email: str, name: str, organisation: str) -> Principal:
     user = _user(session, email, name)
     try:
@@ -134,7 +125,7 @@ def _owner(session: Session, email: str, name: str, organisation: str) -> Princi
             role=Role.POLICY_MAKER,
             actor=CLI_ACTOR,
         )
-    return _principal(session, user)
+    return principal_of(session, user)
 
 
 def _score(theme: str, index: int, group: StakeholderGroup, round_shift: int) -> int:
@@ -153,7 +144,7 @@ def _answer_all(
     framework = ensure_framework(session, DEFAULT_FRAMEWORK, actor=CLI_ACTOR)
     definition = definition_of(framework)
     for person in people:
-        principal = _principal(session, _user(session, person.email, person.name))
+        principal = principal_of(session, _user(session, person.email, person.name))
         answers = {}
         for theme in definition.themes:
             for i, criterion in enumerate(theme.criteria):
@@ -252,7 +243,7 @@ def load_demo_assessments(session: Session) -> list[Assessment]:
         round_shift=1,
     )
     set_peers(session, current.id, principal=owner, regions=["HU22", "CZ08"])
-    reviewer = _principal(
+    reviewer = principal_of(
         session,
         _user(
             session,

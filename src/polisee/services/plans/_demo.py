@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from polisee.errors import NotFound
 from polisee.records.accounts import Organisation, OrganisationKind, User
 from polisee.records.assessments import Assessment
-from polisee.records.permissions import Role, permissions_for
+from polisee.records.permissions import Role
 from polisee.records.plans import Plan
 from polisee.records.practices import Practice
 from polisee.services import accounts
@@ -46,7 +46,7 @@ from polisee.services.plans._model import (
     RiskInput,
 )
 from polisee.services.plans._reports import report_value, save_pilot_evaluation
-from polisee.services.sessions import Principal
+from polisee.services.sessions import principal_of
 
 __all__ = ["DEMO_PLAN_TITLE", "DemoPlan", "load_demo_plans"]
 
@@ -73,15 +73,6 @@ class DemoPlan:
     plan_id: int | None
     kpis: int = 0
     actions: int = 0
-
-
-def _principal(session: Session, user: User) -> Principal:
-    return Principal(
-        user_id=user.id,
-        email=user.email,
-        display_name=user.display_name,
-        permissions=permissions_for(accounts.roles_of(session, user.id)),
-    )
 
 
 def _organisation(session: Session, name: str, kind: OrganisationKind) -> Organisation:
@@ -132,13 +123,13 @@ def load_demo_plans(session: Session, *, today: date | None = None) -> DemoPlan:
     if owner_user is None or assessment is None:
         return DemoPlan(None)
     day = today or date.today()
-    owner = _principal(session, owner_user)
+    owner = principal_of(session, owner_user)
     team = accounts.find_organisation(session, DEMO_ORGANISATION)
     cluster_org = _organisation(
         session, CLUSTER_ORGANISATION, OrganisationKind.CLUSTER_ORGANISATION
     )
     university = _organisation(session, UNIVERSITY, OrganisationKind.UNIVERSITY)
-    manager = _principal(session, _cluster_manager(session, cluster_org))
+    manager = principal_of(session, _cluster_manager(session, cluster_org))
     start = add_months(day.replace(day=1), -8)
     end = add_months(start, 36) - timedelta(days=1)
     plan = create_plan(
