@@ -75,6 +75,11 @@ def year_matrices(
     levels: list[pd.Index] = []
     codes: list[np.ndarray] = []
     for level, code in zip(index.levels, index.codes, strict=True):
+        if level.is_monotonic_increasing:
+            # A Panel's levels come sorted: the codes are the ranks already.
+            levels.append(level)
+            codes.append(np.asarray(code, dtype=np.intp))
+            continue
         order = np.argsort(level.to_numpy(), kind="stable")
         rank = np.empty(len(order), dtype=np.intp)
         rank[order] = np.arange(len(order))
@@ -85,12 +90,14 @@ def year_matrices(
     year_codes = codes[2].astype(np.uint16 if len(years) < 2**16 else np.intp)
     by_year = np.argsort(year_codes, kind="stable")
     bounds = np.searchsorted(codes[2][by_year], np.arange(len(years) + 1))
-    values = data["value"].to_numpy(dtype=np.float64)
+    # Each row's cell as one flat position of the (regions x industries) matrix, in year
+    # order: filling a year is one scatter through a contiguous slice.
+    cells = (codes[0] * len(industries) + codes[1])[by_year]
+    values = data["value"].to_numpy(dtype=np.float64)[by_year]
 
     def fill(t: int, buffer: FloatArray) -> FloatArray:
-        rows = by_year[bounds[t] : bounds[t + 1]]
         buffer.fill(0.0)
-        buffer[codes[0][rows], codes[1][rows]] = values[rows]
+        buffer.ravel()[cells[bounds[t] : bounds[t + 1]]] = values[bounds[t] : bounds[t + 1]]
         return buffer
 
     return regions, industries, years, fill

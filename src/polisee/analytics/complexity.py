@@ -10,6 +10,7 @@ implementations of the Growth Lab's method: ``convention="atlas"`` (the Stata
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
@@ -96,7 +97,9 @@ class EconomicComplexity:
     max_iter, tol : int, float
         Iteration limit and convergence tolerance of ``"reflections"`` and ``"fitness"``.
     n_jobs : int, optional
-        Years fitted in parallel threads (``None``: 1). Results do not depend on it.
+        Years fitted in parallel threads (``None``: one per core this process may use,
+        at most one per year; ``1`` fits them one after another). Results do not depend
+        on it: each year is computed by the same code on its own buffers.
     blas_threads : int, optional
         BLAS threads per job while fitting (default 1; ``None`` leaves BLAS as configured).
         The matrices are small (hundreds of rows): a multi-threaded BLAS gains little on
@@ -316,7 +319,7 @@ class EconomicComplexity:
             X = fill(t, local.buffer)
             fit_year(X, int(years[t]), regions, industries, settings, results[t])
 
-        n_jobs = min(self.n_jobs or 1, len(years))
+        n_jobs = min(self.n_jobs or _available_cores(), len(years))
         limits = (
             threadpool_limits(limits=int(self.blas_threads), user_api="blas")
             if self.blas_threads is not None
@@ -407,6 +410,14 @@ class EconomicComplexity:
             series = getattr(self, f"{name}_")
             out[name] = series.reindex(pd.MultiIndex.from_arrays([years, industries])).to_numpy()
         return out
+
+
+def _available_cores() -> int:
+    """Cores this process may run on (its CPU affinity, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _check_choice(name: str, value: object) -> None:
