@@ -82,6 +82,13 @@ def test_region_page_shows_the_platform_indicators(
         "#table-internationalisation tr[data-indicator=collaborations] td[data-value]"
     )
     assert float(collaborations["data-value"]) > 0
+    funding = page.select_one(
+        "#table-financing tr[data-indicator=funding_per_employee] td[data-value]"
+    )
+    assert float(funding["data-value"]) == pytest.approx(
+        board.indicators.values.loc["HU21", "funding_per_employee"]
+    )
+    assert float(funding["data-value"]) > 0
     score = page.select_one("#table-themes tr[data-theme=financing] td[data-value]")
     assert float(score["data-value"]) == pytest.approx(
         board.themes["financing"].table.loc["HU21", "score"]
