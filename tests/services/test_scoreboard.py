@@ -355,7 +355,7 @@ def test_strong_cluster_growth_gap(small: StatsStore, table: sb.IndicatorTable) 
 def test_platform_indicators_are_empty_with_a_reason(table: sb.IndicatorTable) -> None:
     for key in ("collaborations", "funding_per_employee", "organisations_per_stage"):
         assert table.values[key].isna().all()
-        assert table.data[key].reason.startswith("The platform does not record")
+        assert table.data[key].reason.startswith("No platform records database")
 
 
 def test_themes_scores_and_the_coverage_rule(small: StatsStore) -> None:

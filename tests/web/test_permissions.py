@@ -192,6 +192,22 @@ ASSESSMENTS = [
         SIGNED_IN,
         404,
     ),
+    (
+        "POST",
+        "/assessments/{assessment_id}/invitations",
+        f"{_A}/invitations",
+        {"email": "r@example.eu", "name": "R", "stakeholder_group": "business"},
+        EDITORS,
+        404,
+    ),
+    (
+        "POST",
+        "/assessments/{assessment_id}/invitations/{invitation_id}/revocation",
+        f"{_A}/invitations/1/revocation",
+        {},
+        EDITORS,
+        404,
+    ),
     ("GET", "/assessments/{assessment_id}/results", f"{_A}/results", None, SIGNED_IN, 404),
     ("GET", "/assessments/{assessment_id}/results.csv", f"{_A}/results.csv", None, SIGNED_IN, 404),
     (
@@ -871,6 +887,57 @@ def test_denial_matrix(
         if role not in allowed and before is not None and _snapshot(database_url) != before:
             failures.append((method, path, "database changed", None))
     assert not failures
+
+
+# The questionnaire behind an invitation link: public routes (the token is the credential).
+# With a token that opens nothing, every visitor gets 404 and nothing changes.
+_LINK = f"{_A}/invitations/{'x' * 16}.{'y' * 43}"
+LINK_ROUTES = [
+    ("GET", "/assessments/{assessment_id}/invitations/{token}", _LINK, None),
+    (
+        "POST",
+        "/assessments/{assessment_id}/invitations/{token}/answers",
+        f"{_LINK}/answers",
+        {"action": "draft", "score-rd_strategy": "3"},
+    ),
+    (
+        "POST",
+        "/assessments/{assessment_id}/invitations/{token}/answers/{criterion_key}",
+        f"{_LINK}/answers/rd_strategy",
+        {"action": "draft", "score-rd_strategy": "3"},
+    ),
+]
+
+
+def test_link_routes_are_public_and_cover_the_unguarded_assessment_routes(app: FastAPI) -> None:
+    public = {
+        (method, route.path)
+        for route in iter_routes(app.routes)
+        if isinstance(route, Route)
+        and route.name.startswith("assessments:")
+        and route.name in PUBLIC_ROUTES
+        for method in (route.methods or set()) - {"HEAD"}
+    }
+    assert public == {(m, path) for m, path, _, _ in LINK_ROUTES}
+
+
+@pytest.mark.parametrize("role", ["anonymous", *ROLES], ids=["anonymous", *ROLES])
+def test_link_routes_refuse_a_dead_token_to_everyone(
+    client: TestClient,
+    people: dict[str, str],
+    database_url: str,
+    login: Login,
+    role: str,
+) -> None:
+    if role != "anonymous":
+        login(client, people[role])
+    token = form_token(client, "/login")
+    for method, _, path, form in LINK_ROUTES:
+        before = _snapshot(database_url)
+        data = None if form is None else {**form, "csrf_token": token}
+        response = client.request(method, path, data=data, follow_redirects=False)
+        assert response.status_code == 404, (method, path, response.status_code)
+        assert _snapshot(database_url) == before
 
 
 def test_route_walk_catches_an_unguarded_route(app: FastAPI) -> None:

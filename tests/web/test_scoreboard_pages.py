@@ -129,7 +129,8 @@ def test_a_theme_without_data_explains_why(client: TestClient) -> None:
     page = soup_of(client, "/scoreboard?theme=financing")
     assert page.select_one(".sb-nodata h2").get_text() == "No region has a score on this theme"
     reasons = page.select_one(".sb-nodata").get_text(" ", strip=True)
-    assert "The platform does not record cluster funding calls" in reasons
+    assert "No funding call of the platform has been allocated yet." in reasons
+    assert "No cluster organisation has been evaluated." in reasons
     assert page.select_one("[data-map]") is None
 
 

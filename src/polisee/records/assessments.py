@@ -33,6 +33,7 @@ __all__ = [
     "Framework",
     "PinnedPractice",
     "Respondent",
+    "RespondentInvitation",
     "ReviewKind",
     "ReviewMessage",
     "Reviewer",
@@ -143,6 +144,37 @@ class Respondent(Base):
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RespondentInvitation(Base):
+    """A link that lets a respondent answer without an account.
+
+    The link carries ``selector.verifier``: the selector finds the row, the verifier is
+    checked against ``verifier_hash`` (SHA-256) in constant time; the verifier itself is
+    never stored. A link works until ``expires_at`` unless revoked.
+    """
+
+    __tablename__ = "assessment_invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_respondents.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    selector: Mapped[str] = mapped_column(String(32), unique=True)
+    verifier_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    revoked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    respondent: Mapped[Respondent] = relationship(lazy="raise")
 
 
 class Answer(Base):

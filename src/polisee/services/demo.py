@@ -172,12 +172,12 @@ def load_demo_records(session: Session) -> DemoRecords:
     administrator (see :func:`ensure_demo_admin`), the demo self-assessments, the demo good
     practices (published by the demo administrator; a platform whose users came first,
     without that administrator, gets none), the scoreboard's demo weight scenarios, the
-    demo cluster organisations and call, the demo partner profiles and collaborations
-    (the demo administrator becomes cluster manager of one demo cluster organisation, to
-    try match requests), and the demo action plan for HU21 (linked to the assessment's
-    gaps and two practices)."""
+    demo cluster organisations and calls (one open, one closed and allocated), the demo
+    partner profiles and collaborations (the demo administrator becomes cluster manager of
+    one demo cluster organisation, to try match requests), and the demo action plan for
+    HU21 (linked to the assessment's gaps and two practices)."""
     from polisee.services import accounts
-    from polisee.services.financing import load_demo_clusters
+    from polisee.services.financing import load_demo_allocation, load_demo_clusters
     from polisee.services.partners import load_demo_partners
     from polisee.services.plans import load_demo_plans
     from polisee.services.practices import load_demo_practices
@@ -203,6 +203,11 @@ def load_demo_records(session: Session) -> DemoRecords:
         records.lines.append(
             f"{clusters.clusters} demo cluster organisations with {clusters.evaluations} "
             "stage evaluations and one open demo funding call"
+        )
+    if load_demo_allocation(session) is not None:
+        records.lines.append(
+            "one closed demo funding call with a demo evaluator's scores and its budget "
+            "allocation (cluster funding on the scoreboard)"
         )
     partners = load_demo_partners(session, manager_email=DEMO_ADMIN_EMAIL)
     if not partners.already_loaded:

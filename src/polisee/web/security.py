@@ -40,9 +40,13 @@ SESSION_COOKIE = "polisee_session"
 CSRF_COOKIE = "polisee_csrf"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-# Pages anyone must reach to get in at all, plus static files and the API schema.
+# Pages anyone must reach to get in at all, plus static files and the API schema, and the
+# assessment questionnaire behind an invitation link (the link's token is checked instead).
 PUBLIC_ROUTES = frozenset(
     {
+        "assessments:link_form",
+        "assessments:link_save",
+        "assessments:link_save_answer",
         "auth:login_form",
         "auth:login",
         "auth:reset_form",

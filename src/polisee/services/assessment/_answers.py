@@ -18,11 +18,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from polisee.errors import Conflict, InputError, PermissionDenied
-from polisee.records.assessments import Answer, AnswerStatus, AssessmentStatus
+from polisee.records.assessments import Answer, AnswerStatus, AssessmentStatus, Respondent
 from polisee.records.base import utcnow
 from polisee.services.assessment._access import Access, access
 from polisee.services.assessment._definition import FrameworkDefinition
-from polisee.services.audit import record_change
+from polisee.services.audit import Actor, record_change
 from polisee.services.sessions import Principal
 
 __all__ = [
@@ -30,8 +30,10 @@ __all__ = [
     "AnswerInput",
     "AnswerView",
     "Questionnaire",
+    "answers_of",
     "questionnaire",
     "save_answers",
+    "write_answers",
 ]
 
 MAX_TEXT = 5000
@@ -82,6 +84,11 @@ class Questionnaire:
     @property
     def complete(self) -> bool:
         return self.submitted >= len(self.definition.criteria)
+
+
+def answers_of(session: Session, respondent_id: int) -> dict[str, AnswerView]:
+    """The respondent's stored answers by criterion key."""
+    return _answers(session, respondent_id)
 
 
 def _answers(session: Session, respondent_id: int) -> dict[str, AnswerView]:
@@ -170,8 +177,32 @@ def save_answers(
     respondent's answers after the change.
     """
     found = _respondent_access(session, assessment_id, principal)
-    respondent = found.respondent
-    assert respondent is not None
+    assert found.respondent is not None
+    return write_answers(
+        session,
+        found,
+        found.respondent,
+        principal.actor,
+        answers,
+        submit=submit,
+        complete=complete,
+        claim=principal.user_id,
+    )
+
+
+def write_answers(
+    session: Session,
+    found: Access,
+    respondent: Respondent,
+    actor: Actor,
+    answers: Mapping[str, AnswerInput],
+    *,
+    submit: bool,
+    complete: bool,
+    claim: int | None = None,
+) -> dict[str, AnswerView]:
+    """Save or submit ``respondent``'s answers (the checks of :func:`save_answers`), by
+    ``actor``; ``claim`` is the signed-in user a still unclaimed invitation passes to."""
     if found.assessment.status != AssessmentStatus.OPEN:
         raise Conflict("the assessment is closed; answers can no longer change")
     before = _answers(session, respondent.id)
@@ -195,8 +226,8 @@ def save_answers(
         if len(locked) >= len(found.definition.criteria):
             raise Conflict("every answer is submitted already")
         raise InputError("no answers were given", field="answers")
-    if respondent.user_id is None:
-        respondent.user_id = principal.user_id
+    if respondent.user_id is None and claim is not None:
+        respondent.user_id = claim
     now = utcnow()
     for key, given in clean.items():
         if key in locked:
@@ -224,7 +255,7 @@ def save_answers(
 
     record_change(
         session,
-        principal.actor,
+        actor,
         "assessment.answers_submit" if submit else "assessment.answers_save",
         "assessment_respondent",
         respondent.id,

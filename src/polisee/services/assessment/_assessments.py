@@ -29,6 +29,7 @@ from polisee.services.sessions import Principal
 __all__ = [
     "MAX_PEERS",
     "create_assessment",
+    "group_of",
     "invite_respondent",
     "invite_reviewer",
     "publish",
@@ -123,7 +124,8 @@ def create_assessment(
     return assessment
 
 
-def _group(value: StakeholderGroup | str) -> StakeholderGroup:
+def group_of(value: StakeholderGroup | str) -> StakeholderGroup:
+    """The stakeholder group ``value``; InputError names the groups."""
     try:
         return StakeholderGroup(value)
     except ValueError:
@@ -150,7 +152,7 @@ def invite_respondent(
     if found.assessment.status != AssessmentStatus.OPEN:
         raise Conflict("the assessment is closed; reopen it to invite respondents")
     address = normalise_email(email)
-    group = _group(stakeholder_group)
+    group = group_of(stakeholder_group)
     if session.scalar(
         select(Respondent.id).where(
             Respondent.assessment_id == assessment_id, Respondent.email == address

@@ -43,9 +43,11 @@ from polisee.services.financing._calls_db import (
     visible_sheets,
 )
 from polisee.services.financing._demo import (
+    DEMO_ALLOCATED_CALL,
     DEMO_CLUSTERS,
     DemoCluster,
     DemoSummary,
+    load_demo_allocation,
     load_demo_clusters,
 )
 from polisee.services.financing._evaluate import (
@@ -107,6 +109,7 @@ from polisee.services.financing._text import Phrase, Quantity, english_quantity,
 
 __all__ = [
     "BUILTIN_LADDERS",
+    "DEMO_ALLOCATED_CALL",
     "DEMO_CLUSTERS",
     "METRICS",
     "AllocationResult",
@@ -173,6 +176,7 @@ __all__ = [
     "latest_stages",
     "list_calls",
     "list_evaluations",
+    "load_demo_allocation",
     "load_demo_clusters",
     "membership_check",
     "membership_flags",

@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from polisee.errors import NotFound
 from polisee.records.clusters import (
     AnnualReport,
     ClusterMember,
@@ -32,12 +33,21 @@ from polisee.services.financing._calls_db import (
     CriterionInput,
     apply_to_call,
     create_call,
+    run_allocation,
     set_call_status,
+    submit_scores,
 )
 from polisee.services.financing._evaluations_db import evaluate_cluster
 from polisee.services.financing._ladders_db import ensure_builtin_ladders
 
-__all__ = ["DEMO_CLUSTERS", "DemoCluster", "DemoSummary", "load_demo_clusters"]
+__all__ = [
+    "DEMO_ALLOCATED_CALL",
+    "DEMO_CLUSTERS",
+    "DemoCluster",
+    "DemoSummary",
+    "load_demo_allocation",
+    "load_demo_clusters",
+]
 
 HU_POLICY = "https://clustercollaboration.eu/news/evolution-cluster-policy-hungary-2000-2020"
 ECCP = "https://clustercollaboration.eu"
@@ -543,3 +553,115 @@ def load_demo_clusters(
         )
         evaluations += 1
     return DemoSummary(len(DEMO_CLUSTERS), evaluations, call.id)
+
+
+DEMO_ALLOCATED_CALL = "[demo] Quality services of accredited cluster organisations, earlier round"
+DEMO_EVALUATOR = "evaluator.demo@polisee.example"
+# (cluster, eligible budget, the demo evaluator's score of each criterion out of 10)
+_ALLOCATED = (
+    ("[demo] Central Transdanubian Automotive Suppliers", "220000", (9, 8, 8, 7)),
+    ("[demo] Budapest Digital Services Cluster", "180000", (7, 7, 6, 8)),
+    ("[demo] Transylvanian Software Alliance", "160000", (8, 6, 7, 7)),
+)
+
+
+def load_demo_allocation(session: Session, *, today: date | None = None) -> int | None:
+    """A closed demo call with applications, a demo evaluator's scores and a budget
+    allocation run today, so that the scoreboard's cluster funding indicator has demo
+    records to show. Once only (None when the call exists or the demo clusters do not).
+
+    The evaluator is a demo account without a usable password (it never signs in); the
+    amounts and scores are illustrative, like the open demo call's.
+    """
+    from polisee.records.financing import FundingCall
+    from polisee.records.permissions import Role, permissions_for
+    from polisee.services import accounts
+    from polisee.services.audit import CLI_ACTOR
+    from polisee.services.clusters import viewer_for
+
+    if session.scalar(select(FundingCall.id).where(FundingCall.title == DEMO_ALLOCATED_CALL)):
+        return None
+    clusters = {
+        c.name: c
+        for c in session.scalars(select(ClusterOrganisation).where(ClusterOrganisation.demo))
+    }
+    if not all(name in clusters for name, _, _ in _ALLOCATED):
+        return None
+    day = today or date.today()
+    viewer = CLI_VIEWER
+    call = create_call(
+        session,
+        viewer,
+        title=DEMO_ALLOCATED_CALL,
+        description=(
+            "Demo call, closed and allocated, modelled on the Hungarian GINOP-1.3.2-15 support "
+            "for the management organisations of accredited clusters. The scores are a demo "
+            "evaluator's and the euro amounts are illustrative, not the programme's. Source: "
+            "http://www.rpe.hu/palyazat/professzionalis-klaszterszervezetek-minosegi-szolgaltatasnyujtasanak-tamogatasa-ginop-1-3-2-2015/"
+        ),
+        ladder_key="hu_cluster",
+        eligible_stages=["accredited", "pole"],
+        budget="300000",
+        max_grant="150000",
+        cofinancing_rate="0.6",
+        min_score="50",
+        allow_partial=True,
+        opens_on=day - timedelta(days=60),
+        closes_on=day,
+        criteria=[
+            CriterionInput("services", "Quality and reach of the planned services", Decimal(30)),
+            CriterionInput("cooperation", "Joint projects among members", Decimal(25)),
+            CriterionInput("international", "International cooperation and markets", Decimal(25)),
+            CriterionInput("budget", "Soundness of the budget", Decimal(20)),
+        ],
+        demo=True,
+    )
+    set_call_status(session, viewer, call.id, CallStatus.OPEN.value)
+    applications = []
+    for name, budget, scores in _ALLOCATED:
+        application = apply_to_call(
+            session,
+            viewer,
+            call.id,
+            clusters[name].id,
+            title=f"Cluster services plan of {name.removeprefix('[demo] ')}",
+            summary="[demo] Services for members, joint projects and trade missions.",
+            eligible_budget=budget,
+            today=day,
+        )
+        applications.append((application, scores))
+    set_call_status(session, viewer, call.id, CallStatus.CLOSED.value)
+    try:
+        evaluator = accounts.find_user(session, DEMO_EVALUATOR)
+    except NotFound:
+        evaluator = accounts.create_user(
+            session,
+            email=DEMO_EVALUATOR,
+            display_name="Demo evaluator",
+            password=accounts.generate_password(),
+            actor=CLI_ACTOR,
+        )
+        agency = accounts.create_organisation(
+            session, name="[demo] Cluster programme evaluators", kind="agency", actor=CLI_ACTOR
+        )
+        accounts.grant_role(
+            session,
+            user_id=evaluator.id,
+            organisation_id=agency.id,
+            role=Role.ANALYST,
+            actor=CLI_ACTOR,
+        )
+    judge = viewer_for(session, evaluator.id, permissions_for([Role.ANALYST]), "demo evaluator")
+    keys = ("services", "cooperation", "international", "budget")
+    for application, scores in applications:
+        if application.eligible:
+            submit_scores(
+                session,
+                judge,
+                call.id,
+                application.id,
+                scores={k: str(v) for k, v in zip(keys, scores, strict=True)},
+                comment="[demo] Illustrative scores.",
+            )
+    run_allocation(session, viewer, call.id)
+    return call.id

@@ -7,9 +7,10 @@ weighted arithmetic or geometric aggregation, a coverage rule) and its ranks are
 a Monte Carlo uncertainty analysis (random weights, normalisation and aggregation, 1,000
 draws). Results are cached in the evidence cache per data version and parameters.
 
-Indicators that need platform records (cluster financing, international collaborations)
-are registered without a compute function and show "no data" with the reason; the lead
-adds them with :func:`register_indicator` (``replace=True``) when the records land.
+Three indicators come from the platform's own records (international collaborations;
+cluster funding per employee and organisations at an upper stage): callers that have a
+records session pass ``platform=platform_figures(session)``; without it (the CLI, the
+benchmarks, a store alone) those indicators show "no data" with the reason.
 
 Named weight scenarios are records: :func:`create_scenario`, :func:`update_scenario` and
 :func:`delete_scenario` (owner only), each with an audit entry.
@@ -46,6 +47,11 @@ from polisee.services.scoreboard._model import (
     register_indicator,
     theme,
 )
+from polisee.services.scoreboard._platform import (
+    OrganisationFigures,
+    PlatformFigures,
+    platform_figures,
+)
 from polisee.services.scoreboard._scenarios import (
     DEMO_SCENARIOS,
     MAX_WEIGHT,
@@ -74,6 +80,8 @@ __all__ = [
     "IndicatorData",
     "IndicatorDefinition",
     "IndicatorTable",
+    "OrganisationFigures",
+    "PlatformFigures",
     "RegionView",
     "Scoreboard",
     "Theme",
@@ -93,6 +101,7 @@ __all__ = [
     "indicators_of",
     "list_scenarios",
     "national_context",
+    "platform_figures",
     "region_view",
     "register_indicator",
     "scoreboard",

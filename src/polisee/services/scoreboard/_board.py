@@ -34,6 +34,7 @@ from polisee.services.scoreboard._model import (
     indicator_definitions,
     indicators_of,
 )
+from polisee.services.scoreboard._platform import PlatformFigures
 from polisee.statsdb import StatsStore
 
 __all__ = [
@@ -50,7 +51,13 @@ __all__ = [
 SEED = 2005
 
 
-def _context(store: StatsStore, cache: ev.EvidenceCache, level: int, year: int | None) -> Context:
+def _context(
+    store: StatsStore,
+    cache: ev.EvidenceCache,
+    level: int,
+    year: int | None,
+    platform: PlatformFigures | None = None,
+) -> Context:
     if level not in (1, 2):
         raise InputError(f"expected a NUTS level 1 or 2, got {level}", field="level")
     years = ev.available_years(store, cache)
@@ -61,7 +68,11 @@ def _context(store: StatsStore, cache: ev.EvidenceCache, level: int, year: int |
     regions = scope_regions(store, cache, level, int(year))
     if not regions:
         raise NotFound(f"no region of NUTS level {level} has SBS employment in {year}")
-    return Context(store, cache, level, int(year), regions)
+    return Context(store, cache, level, int(year), regions, platform)
+
+
+def _fingerprint(platform: PlatformFigures | None) -> str:
+    return "" if platform is None else platform.fingerprint
 
 
 def indicator_table(
@@ -70,10 +81,15 @@ def indicator_table(
     level: int = 2,
     year: int | None = None,
     cache: ev.EvidenceCache | None = None,
+    platform: PlatformFigures | None = None,
 ) -> IndicatorTable:
-    """Every scoreboard indicator for every region of ``level`` with SBS data in ``year``."""
+    """Every scoreboard indicator for every region of ``level`` with SBS data in ``year``.
+
+    ``platform`` (from :func:`platform_figures`) feeds the indicators computed from the
+    platform's records; without it they have no data.
+    """
     c = cache if cache is not None else ev.EvidenceCache(64)
-    ctx = _context(store, c, level, year)
+    ctx = _context(store, c, level, year, platform)
     keys = tuple(d.key for d in indicator_definitions())
 
     def compute() -> IndicatorTable:
@@ -82,7 +98,8 @@ def indicator_table(
         values.index.name = "region"
         return IndicatorTable(ctx.level, ctx.year, region_table(ctx), values, data)
 
-    return c.fetch(store, "scoreboard:indicators", (ctx.level, ctx.year, keys), compute)
+    key = (ctx.level, ctx.year, keys, _fingerprint(platform))
+    return c.fetch(store, "scoreboard:indicators", key, compute)
 
 
 def default_weights() -> dict[str, float]:
@@ -115,6 +132,7 @@ def scoreboard(
     aggregation: Aggregation = "arithmetic",
     draws: int = DEFAULT_DRAWS,
     cache: ev.EvidenceCache | None = None,
+    platform: PlatformFigures | None = None,
 ) -> Scoreboard:
     """The six theme indices of every region of ``level`` and ``year`` with rank intervals.
 
@@ -128,6 +146,9 @@ def scoreboard(
     draws : int
         Monte Carlo draws of the uncertainty analysis (random weights, normalisation
         and aggregation; see :func:`polisee.analytics.composite.rank_uncertainty`).
+    platform : PlatformFigures, optional
+        The platform records behind themes 3 and 4 (:func:`platform_figures`); without
+        them those indicators have no data.
     """
     if aggregation not in AGGREGATIONS:
         raise InputError(
@@ -137,9 +158,16 @@ def scoreboard(
     if not 1 <= draws <= 100_000:
         raise InputError(f"expected 1 to 100000 draws, got {draws}", field="draws")
     c = cache if cache is not None else ev.EvidenceCache(64)
-    table = indicator_table(store, level=level, year=year, cache=c)
+    table = indicator_table(store, level=level, year=year, cache=c, platform=platform)
     chosen = _clean_weights(weights)
-    key = (table.level, table.year, tuple(sorted(chosen.items())), aggregation, draws)
+    key = (
+        table.level,
+        table.year,
+        tuple(sorted(chosen.items())),
+        aggregation,
+        draws,
+        _fingerprint(platform),
+    )
 
     def compute() -> Scoreboard:
         themes = {t.key: _theme(table, t.key, chosen, aggregation, draws) for t in THEMES}
@@ -288,6 +316,7 @@ def theme_scores(
     weights: Mapping[str, float] | None = None,
     aggregation: Aggregation = "arithmetic",
     cache: ev.EvidenceCache | None = None,
+    platform: PlatformFigures | None = None,
 ) -> list[ThemeScore]:
     """A region's data score, rank, rank interval, coverage and reading on each of the six themes.
 
@@ -302,6 +331,7 @@ def theme_scores(
         weights=weights,
         aggregation=aggregation,
         cache=cache,
+        platform=platform,
     )
     if code not in board.indicators.regions.index:
         raise NotFound(f"no scoreboard figures for region {code!r} in {board.year}")
@@ -345,12 +375,19 @@ def region_view(
     aggregation: Aggregation = "arithmetic",
     peers: int = 5,
     cache: ev.EvidenceCache | None = None,
+    platform: PlatformFigures | None = None,
 ) -> RegionView:
     """The scoreboard of one region: theme scores with intervals, peers, indicators, context."""
     c = cache if cache is not None else ev.EvidenceCache(64)
     code = code.strip().upper()
     board = scoreboard(
-        store, level=_level_of(code), year=year, weights=weights, aggregation=aggregation, cache=c
+        store,
+        level=_level_of(code),
+        year=year,
+        weights=weights,
+        aggregation=aggregation,
+        cache=c,
+        platform=platform,
     )
     regions = board.indicators.regions
     if code not in regions.index:
@@ -467,10 +504,11 @@ def coverage_by_country(
     level: int = 2,
     year: int | None = None,
     cache: ev.EvidenceCache | None = None,
+    platform: PlatformFigures | None = None,
 ) -> pd.DataFrame:
     """Per country: regions in the scoreboard, then the share (%) of them with each indicator
     and with each theme score. For the methodology note's coverage table."""
-    board = scoreboard(store, level=level, year=year, cache=cache)
+    board = scoreboard(store, level=level, year=year, cache=cache, platform=platform)
     regions = board.indicators.regions
     present = board.indicators.values.notna().astype(float) * 100.0
     present["country"] = regions["country"].reindex(present.index).to_numpy()

@@ -27,6 +27,11 @@ from polisee.services.scoreboard._model import (
     IndicatorDefinition,
     register_indicator,
 )
+from polisee.services.scoreboard._platform import (
+    funding_per_employee,
+    international_collaborations,
+    organisations_per_stage,
+)
 from polisee.services.scoreboard._sustainability import (
     co2_intensity,
     egss_share,
@@ -34,8 +39,6 @@ from polisee.services.scoreboard._sustainability import (
 )
 
 __all__ = ["DEFAULT_INDICATORS", "compute_indicator"]
-
-_PLATFORM = ("platform",)
 
 DEFAULT_INDICATORS: tuple[IndicatorDefinition, ...] = (
     IndicatorDefinition(
@@ -159,34 +162,45 @@ DEFAULT_INDICATORS: tuple[IndicatorDefinition, ...] = (
         "collaborations per cluster organisation",
         1,
         "z-score",
-        _PLATFORM,
-        "Partnerships of the region's cluster organisations with organisations abroad, as "
-        "recorded in the platform.",
-        no_data="The platform does not record international collaborations yet.",
+        ("platform:collaborations",),
+        "Accepted match requests between a cluster organisation of the region and an "
+        "organisation of another country, plus recorded collaborations running this year in "
+        "which it works with an organisation of another country, per cluster organisation "
+        "registered in the region. Regions whose cluster organisations neither have a partner "
+        "profile nor take part in a recorded collaboration have no data.",
+        decimals=2,
+        compute=international_collaborations,
     ),
     IndicatorDefinition(
         "funding_per_employee",
         "financing",
         "Cluster funding per employee in clusters",
-        "EUR per person employed in clusters",
+        "EUR per employee of cluster member firms",
         1,
         "z-score",
-        _PLATFORM,
-        "Funding allocated to the region's cluster organisations through the platform's calls, "
-        "per person employed in the region's clusters.",
-        no_data="The platform does not record cluster funding calls and allocations yet.",
+        ("platform:allocations",),
+        "Grants allocated to the region's cluster organisations by the platform's funding calls "
+        "whose latest allocation ran in the year shown, divided by the employees of the member "
+        "firms (SMEs and large firms) of all the region's registered cluster organisations at "
+        "the end of that year. Only regions with an organisation that applied to one of those "
+        "calls have a figure.",
+        decimals=0,
+        compute=funding_per_employee,
     ),
     IndicatorDefinition(
         "organisations_per_stage",
         "financing",
         "Cluster organisations at an advanced stage",
-        "% of cluster organisations",
+        "% of evaluated cluster organisations",
         1,
         "min-max",
-        _PLATFORM,
-        "Share of the region's cluster organisations at the upper stages of the development "
-        "ladder recorded in the platform.",
-        no_data="The platform does not record cluster organisations and their stages yet.",
+        ("platform:stages",),
+        "Share of the region's evaluated cluster organisations whose latest, still valid stage "
+        "evaluation on some development ladder is in the upper half of that ladder (accredited "
+        "or pole cluster; gold label). Regions without an evaluated cluster organisation have "
+        "no data.",
+        decimals=0,
+        compute=organisations_per_stage,
     ),
     IndicatorDefinition(
         "strong_cluster_share",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -12,6 +12,9 @@ from polisee.analytics.composite import Aggregation, Normalisation
 from polisee.errors import Conflict, InputError, NotFound
 from polisee.services.evidence import EvidenceCache, Reading, Source
 from polisee.statsdb import StatsStore
+
+if TYPE_CHECKING:
+    from polisee.services.scoreboard._platform import PlatformFigures
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -50,6 +53,11 @@ SOURCE_TITLES = {
     "egss": "Eurostat, environmental goods and services sector (country returns)",
     "env_ac_ainah_r2": "Eurostat, air emissions accounts by NACE Rev. 2 activity",
     "platform": "polisee platform records",
+    "platform:allocations": "platform records: funding call allocations and cluster member firms",
+    "platform:stages": "platform records: stage evaluations of cluster organisations",
+    "platform:collaborations": (
+        "platform records: accepted match requests and recorded collaborations"
+    ),
 }
 
 Direction = Literal[1, -1]
@@ -116,6 +124,9 @@ class Context:
     year: int
     regions: tuple[str, ...]
     """The regions of the level with SBS employment in the year: the scoreboard's regions."""
+    platform: PlatformFigures | None = None
+    """The platform records behind themes 3 and 4 (None: statistics only, those say "no
+    data")."""
 
 
 @dataclass(frozen=True)
@@ -220,7 +231,7 @@ def _source(store: StatsStore, dataset: str, year: str) -> Source:
     from datetime import datetime
 
     try:
-        meta: dict[str, Any] = store.dataset(dataset) if dataset != "platform" else {}
+        meta: dict[str, Any] = {} if dataset.startswith("platform") else store.dataset(dataset)
     except NotFound:
         meta = {}
     loaded = meta.get("loaded_at")

@@ -183,6 +183,7 @@ def show_scoreboard(
         weights=None if scenario is None else dict(scenario.weights),
         aggregation="arithmetic" if scenario is None else scenario.aggregation,  # type: ignore[arg-type]
         cache=cache_of(request),
+        platform=sb.platform_figures(db),
     )
     themes = []
     for theme in sb.THEMES:

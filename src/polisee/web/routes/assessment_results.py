@@ -10,12 +10,13 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
+from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from polisee.errors import NotFound
 from polisee.services import assessment as sa
 from polisee.services import practices as pr
-from polisee.services.scoreboard import theme_scores
+from polisee.services.scoreboard import platform_figures, theme_scores
 from polisee.web import charts
 from polisee.web.routes._assessment_common import (
     GROUP_LABELS,
@@ -89,13 +90,15 @@ def _indicators(
     return True, by_theme
 
 
-def _data_scores(request: Request, found: sa.Results) -> list[sa.ThemeComparison]:
+def _data_scores(request: Request, db: Session, found: sa.Results) -> list[sa.ThemeComparison]:
     """Each theme's self-assessed median beside the region's six-theme scoreboard rank."""
     store, cache = statistics(request)
     if store is None:
         return []
     try:
-        scores = theme_scores(store, found.assessment.region_code, cache=cache)
+        scores = theme_scores(
+            store, found.assessment.region_code, cache=cache, platform=platform_figures(db)
+        )
     except NotFound:
         return []
     medians = {t.theme.key: t.stats.median for t in found.themes}
@@ -122,7 +125,7 @@ def show_results(
     fmt = formatter_for(request)
     gaps = sa.gaps_of(found, fmt.language)
     loaded, indicators = _indicators(request, found, peers)
-    data_scores = _data_scores(request, found)
+    data_scores = _data_scores(request, db, found)
     threads, reviewers = sa.review_threads(db, assessment_id, principal)
     context = {
         "a": found.assessment,

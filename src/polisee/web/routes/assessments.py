@@ -30,7 +30,7 @@ from polisee.web.routes._assessment_common import (
 from polisee.web.security import DbSession
 from polisee.web.templating import render
 
-__all__ = ["router"]
+__all__ = ["answer_urls", "overview_page", "posted_answer", "router"]
 
 router = APIRouter()
 
@@ -125,29 +125,43 @@ def _back(request: Request, assessment_id: int, anchor: str = "") -> RedirectRes
     return RedirectResponse(url + (f"#{anchor}" if anchor else ""), status_code=303)
 
 
-@router.get("/assessments/{assessment_id}", name="assessments:show")
-def show_assessment(
-    request: Request, db: DbSession, principal: Reader, assessment_id: int
+def overview_page(
+    request: Request,
+    db: Session,
+    principal: Principal,
+    assessment_id: int,
+    extra: dict[str, Any] | None = None,
 ) -> Response:
-    """An assessment's overview: framework, respondents and progress, reviewers, controls."""
+    """The overview page; ``extra`` adds to its context (a new invitation link)."""
     found = sa.access(db, assessment_id, principal)
     if not found.can_view:
         raise PermissionDenied("this assessment is not shared with you")
     _, reviewers = (
         sa.review_threads(db, assessment_id, principal) if found.can_view_results else ([], [])
     )
+    staff = found.owner or found.colleague
     context = {
         "a": found.assessment,
         "access": found,
         "definition": found.definition,
         "framework": found.framework,
-        "progress": sa.progress(db, assessment_id, principal)
-        if found.owner or found.colleague
-        else [],
+        "progress": sa.progress(db, assessment_id, principal) if staff else [],
+        "links": sa.invitation_links(db, assessment_id, principal) if staff else [],
+        "link_days": sa.LINK_DAYS,
+        "max_link_days": sa.MAX_LINK_DAYS,
         "reviewers": reviewers,
         "groups": GROUP_LABELS,
+        **(extra or {}),
     }
     return render(request, "assessments/show.html", context)
+
+
+@router.get("/assessments/{assessment_id}", name="assessments:show")
+def show_assessment(
+    request: Request, db: DbSession, principal: Reader, assessment_id: int
+) -> Response:
+    """An assessment's overview: framework, respondents and progress, reviewers, controls."""
+    return overview_page(request, db, principal, assessment_id)
 
 
 @router.post("/assessments/{assessment_id}/respondents", name="assessments:invite")
@@ -222,7 +236,7 @@ def _score(text: str | None, key: str) -> int | None:
         ) from None
 
 
-def _posted(form: dict[str, str], key: str) -> sa.AnswerInput | None:
+def posted_answer(form: dict[str, str], key: str) -> sa.AnswerInput | None:
     """The answer to ``key`` in the form, or None when its fields were not sent (locked)."""
     if f"evidence-{key}" not in form and f"score-{key}" not in form:
         return None
@@ -231,6 +245,21 @@ def _posted(form: dict[str, str], key: str) -> sa.AnswerInput | None:
         evidence=form.get(f"evidence-{key}", ""),
         comment=form.get(f"comment-{key}", ""),
     )
+
+
+def answer_urls(request: Request, assessment_id: int) -> dict[str, Any]:
+    """Where a signed-in respondent's questionnaire posts, and the results page."""
+
+    def criterion_url(key: str) -> str:
+        return request.url_for(
+            "assessments:save_answer", assessment_id=assessment_id, criterion_key=key
+        ).path
+
+    return {
+        "form_url": request.url_for("assessments:save_answers", assessment_id=assessment_id).path,
+        "criterion_url": criterion_url,
+        "results_url": request.url_for("assessments:results", assessment_id=assessment_id).path,
+    }
 
 
 def _answer_page(
@@ -250,6 +279,7 @@ def _answer_page(
         "posted": {},
         "saved": request.query_params.get("saved", ""),
         "groups": GROUP_LABELS,
+        **answer_urls(request, assessment_id),
         **(extra or {}),
     }
     return render(request, "assessments/answer.html", context, status_code=status_code)
@@ -278,7 +308,7 @@ def save_answers(
     found = sa.questionnaire(db, assessment_id, principal)
     answers: dict[str, sa.AnswerInput] = {}
     for criterion in found.definition.criteria:
-        given = _posted(form, criterion.key)
+        given = posted_answer(form, criterion.key)
         if given is None:
             continue
         stored = found.answers.get(criterion.key)
@@ -320,7 +350,7 @@ def save_answer(
     if action not in ("draft", "submit"):
         raise InputError(f"expected draft or submit, got {action[:10]!r}", field="action")
     htmx = request.headers.get("hx-request") == "true"
-    given = _posted(form, criterion_key) or sa.AnswerInput(None)
+    given = posted_answer(form, criterion_key) or sa.AnswerInput(None)
     error: Exception | None = None
     try:
         sa.save_answers(
@@ -355,5 +385,6 @@ def save_answer(
         "posted_answer": given if error is not None else None,
         "criterion_error": error,
         "just_saved": action if error is None else "",
+        **answer_urls(request, assessment_id),
     }
     return render(request, "assessments/answer.html", context, block="criterion")

@@ -79,7 +79,11 @@ def _scenario(db: Session, scenario_id: int | None) -> ScoreboardScenario | None
 
 
 def _board(
-    request: Request, store: StatsStore, q: BoardQuery, scenario: ScoreboardScenario | None
+    request: Request,
+    store: StatsStore,
+    db: Session,
+    q: BoardQuery,
+    scenario: ScoreboardScenario | None,
 ) -> sb.Scoreboard:
     return sb.scoreboard(
         store,
@@ -88,6 +92,7 @@ def _board(
         weights=None if scenario is None else dict(scenario.weights),
         aggregation="arithmetic" if scenario is None else scenario.aggregation,  # type: ignore[arg-type]
         cache=cache_of(request),
+        platform=sb.platform_figures(db),
     )
 
 
@@ -174,7 +179,7 @@ def show_scoreboard(
 ) -> Response:
     """The ranking of one theme with rank intervals, its map and its indicators."""
     scenario = _scenario(db, q.scenario)
-    board = _board(request, store, q, scenario)
+    board = _board(request, store, db, q, scenario)
     fmt = formatter_for(request)
     _ = fmt.gettext
     theme = sb.theme(q.theme)
@@ -222,7 +227,7 @@ def show_theme_map(
 ) -> Response:
     """The choropleth spec of one theme's scores (for map.js)."""
     q = BoardQuery(theme, year, level, scenario)
-    board = _board(request, store, q, _scenario(db, q.scenario))
+    board = _board(request, store, db, q, _scenario(db, q.scenario))
     fmt = formatter_for(request)
     _ = fmt.gettext
     scores = board.themes[q.theme].table["score"]
@@ -281,7 +286,7 @@ def download_scoreboard(
     """Every region's theme scores, ranks and rank intervals as CSV or XLSX."""
     fmt = _format(fmt)
     scenario = _scenario(db, q.scenario)
-    board = _board(request, store, q, scenario)
+    board = _board(request, store, db, q, scenario)
     sources = [
         s for d in sb.indicator_definitions() for s in board.indicators.sources(d.key, store)
     ]
@@ -298,11 +303,11 @@ def download_scoreboard(
 
 @router.get("/indicators.{fmt}", name="scoreboard:indicators")
 def download_indicators(
-    request: Request, principal: Reader, store: Store, fmt: str, q: Board
+    request: Request, principal: Reader, store: Store, db: DbSession, fmt: str, q: Board
 ) -> Response:
     """Every region's indicator values (before normalisation) as CSV or XLSX."""
     fmt = _format(fmt)
-    board = _board(request, store, q, None)
+    board = _board(request, store, db, q, None)
     table = board.indicators
     frame = table.values.reset_index().merge(
         table.regions[["name", "country"]], left_on="region", right_index=True
@@ -310,7 +315,7 @@ def download_indicators(
     frame = frame[["region", "name", "country", *table.values.columns]]
     notes = [
         f"{d.key}: {d.name} ({d.unit}), {table.data[d.key].year}. {d.method}"
-        + (f" No data: {d.no_data}" if d.compute is None else "")
+        + (f" No data: {table.data[d.key].reason}" if table.data[d.key].reason else "")
         for d in sb.indicator_definitions()
     ]
     sources = [s for d in sb.indicator_definitions() for s in table.sources(d.key, store)]
@@ -339,6 +344,7 @@ def load_region_view(
         weights=None if scenario is None else dict(scenario.weights),
         aggregation="arithmetic" if scenario is None else scenario.aggregation,  # type: ignore[arg-type]
         cache=cache_of(request),
+        platform=sb.platform_figures(db),
     )
     return view, scenario
 
