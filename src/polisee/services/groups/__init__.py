@@ -11,7 +11,7 @@ active members; only a lead manages membership and publishes; only authors edit 
 from __future__ import annotations
 
 from polisee.records.groups import GroupKind, GroupRole, MemberStatus, ReportState
-from polisee.services.groups._access import NOTIFICATION_TEXTS, is_lead, load_group
+from polisee.services.groups._access import NOTIFICATION_TEXTS, is_lead, load_group, member_group
 from polisee.services.groups._demo import DEMO_GROUP_LEADS, GroupDemoSummary, load_demo_groups
 from polisee.services.groups._files import (
     MAX_DOCUMENTS,
@@ -106,6 +106,7 @@ __all__ = [
     "list_threads",
     "load_demo_groups",
     "load_group",
+    "member_group",
     "open_thread",
     "publishable_practices",
     "reply_to_thread",

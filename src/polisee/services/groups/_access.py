@@ -16,6 +16,7 @@ __all__ = [
     "is_lead",
     "lead_ids",
     "load_group",
+    "member_group",
     "member_of",
     "require_lead",
     "require_member",
@@ -125,3 +126,10 @@ def lead_ids(session: Session, group_id: int) -> list[int]:
             )
         )
     )
+
+
+def member_group(session: Session, group_id: int, principal: Principal) -> WorkingGroup:
+    """The group, when the principal is one of its active members (else PermissionDenied)."""
+    group = load_group(session, group_id)
+    require_member(session, group, principal)
+    return group

@@ -129,16 +129,17 @@ def reply_to_thread(
 
 
 def edit_post(
-    session: Session, group_id: int, post_id: int, body: str, principal: Principal
+    session: Session, group_id: int, thread_id: int, post_id: int, body: str, principal: Principal
 ) -> GroupPost:
     """The author, still a member, replaces the text of their post; the earlier text is kept
     as a revision shown under the post."""
     check_permission(principal.permissions, Permission.GROUP_PARTICIPATE)
     group = load_group(session, group_id)
     require_member(session, group, principal)
+    thread = _thread(session, group, thread_id)
     post = session.get(GroupPost, post_id)
-    if post is None or _thread(session, group, post.thread_id).group_id != group.id:
-        raise NotFound(f"working group {group_id} has no post {post_id}")
+    if post is None or post.thread_id != thread.id:
+        raise NotFound(f"thread {thread_id} has no post {post_id}")
     if principal.user_id is None or post.author_id != principal.user_id:
         raise PermissionDenied("only its author may edit a post")
     text = clean_text(body, "body", limit=POST_LIMIT, required=True)
