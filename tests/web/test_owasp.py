@@ -342,7 +342,7 @@ def test_A03_xss_in_every_user_text_field_renders_inert(
 # -- A04 Insecure design: limits -------------------------------------------------------------------
 
 
-def test_A04_request_bodies_are_limited_and_only_practice_attachments_take_uploads(
+def test_A04_request_bodies_are_limited_and_only_checked_routes_take_uploads(
     app: FastAPI, client: TestClient
 ) -> None:
     uploads = [
@@ -355,9 +355,14 @@ def test_A04_request_bodies_are_limited_and_only_practice_attachments_take_uploa
             for p in route.dependant.body_params
         )
     ]
-    # The one upload route checks type by magic bytes, size, double extensions and names
-    # (tests/services/test_practice_attachments.py, tests/web/test_practices.py).
-    assert uploads == ["/practices/{practice_id}/attachments"]
+    # The upload routes check type by magic bytes (and office containers), size, double
+    # extensions and names through services.uploads (tests/services/test_practice_attachments.py,
+    # tests/services/test_groups.py, tests/web/test_practices.py, tests/web/test_groups_pages.py).
+    assert sorted(uploads) == [
+        "/groups/{group_id}/documents",
+        "/groups/{group_id}/documents/{document_id}/versions",
+        "/practices/{practice_id}/attachments",
+    ]
     big = client.post(
         "/login",
         files={"file": ("big.csv", b"x" * 200_000, "text/csv")},

@@ -783,6 +783,126 @@ PLANS: list[tuple[str, str, str, dict[str, str] | None, frozenset[str], int]] = 
 ]
 
 
+# Working groups (method, route path, concrete path, form, roles allowed, status when allowed).
+# Object routes name a group that does not exist: the roles a route lets through get 404;
+# the object rules (members only, leads manage, authors edit, publishing needs a reviewer)
+# are tested with real groups in test_groups_pages.py and tests/services/test_groups.py.
+GROUP_CREATORS = frozenset({"cluster_manager", "policy_maker", "analyst", "admin"})
+_G = "/groups/999999"
+GROUPS: list[tuple[str, str, str, dict[str, Any] | None, frozenset[str], int]] = [
+    ("GET", "/groups", "/groups", None, EVERYONE, 200),
+    ("GET", "/groups/new", "/groups/new", None, GROUP_CREATORS, 200),
+    ("POST", "/groups", "/groups", {"name": ""}, GROUP_CREATORS, 422),
+    ("GET", "/groups/{group_id}", _G, None, EVERYONE, 404),
+    ("POST", "/groups/{group_id}/requests", f"{_G}/requests", {}, SIGNED_IN, 404),
+    (
+        "POST",
+        "/groups/{group_id}/invitations",
+        f"{_G}/invitations",
+        {"email": "member@example.eu"},
+        SIGNED_IN,
+        404,
+    ),
+    (
+        "POST",
+        "/groups/{group_id}/invitations/answers",
+        f"{_G}/invitations/answers",
+        {"answer": "accept"},
+        SIGNED_IN,
+        404,
+    ),
+    (
+        "POST",
+        "/groups/{group_id}/members/{member_id}",
+        f"{_G}/members/1",
+        {"decision": "accept"},
+        SIGNED_IN,
+        404,
+    ),
+    ("POST", "/groups/{group_id}/departures", f"{_G}/departures", {}, SIGNED_IN, 404),
+    ("GET", "/groups/{group_id}/threads", f"{_G}/threads", None, SIGNED_IN, 404),
+    (
+        "POST",
+        "/groups/{group_id}/threads",
+        f"{_G}/threads",
+        {"title": "T", "body": "B"},
+        SIGNED_IN,
+        404,
+    ),
+    ("GET", "/groups/{group_id}/threads/{thread_id}", f"{_G}/threads/1", None, SIGNED_IN, 404),
+    (
+        "POST",
+        "/groups/{group_id}/threads/{thread_id}/posts",
+        f"{_G}/threads/1/posts",
+        {"body": "B"},
+        SIGNED_IN,
+        404,
+    ),
+    (
+        "POST",
+        "/groups/{group_id}/threads/{thread_id}/posts/{post_id}",
+        f"{_G}/threads/1/posts/1",
+        {"body": "B"},
+        SIGNED_IN,
+        404,
+    ),
+    ("GET", "/groups/{group_id}/documents", f"{_G}/documents", None, SIGNED_IN, 404),
+    ("POST", "/groups/{group_id}/documents", f"{_G}/documents", {"file": PDF}, SIGNED_IN, 404),
+    (
+        "POST",
+        "/groups/{group_id}/documents/{document_id}/versions",
+        f"{_G}/documents/1/versions",
+        {"file": PDF},
+        SIGNED_IN,
+        404,
+    ),
+    (
+        "GET",
+        "/groups/{group_id}/documents/{document_id}/versions/{version_id}",
+        f"{_G}/documents/1/versions/1",
+        None,
+        SIGNED_IN,
+        404,
+    ),
+    ("GET", "/groups/{group_id}/meetings", f"{_G}/meetings", None, SIGNED_IN, 404),
+    (
+        "POST",
+        "/groups/{group_id}/meetings",
+        f"{_G}/meetings",
+        {"held_on": "2026-01-02", "online": "true", "notes": "n"},
+        SIGNED_IN,
+        404,
+    ),
+    ("GET", "/groups/{group_id}/reports/new", f"{_G}/reports/new", None, SIGNED_IN, 404),
+    ("POST", "/groups/{group_id}/reports", f"{_G}/reports", {"title": "R"}, SIGNED_IN, 404),
+    ("GET", "/groups/{group_id}/reports/{report_id}", f"{_G}/reports/1", None, EVERYONE, 404),
+    (
+        "GET",
+        "/groups/{group_id}/reports/{report_id}/edit",
+        f"{_G}/reports/1/edit",
+        None,
+        SIGNED_IN,
+        404,
+    ),
+    (
+        "POST",
+        "/groups/{group_id}/reports/{report_id}",
+        f"{_G}/reports/1",
+        {"title": "R"},
+        SIGNED_IN,
+        404,
+    ),
+    (
+        "POST",
+        "/groups/{group_id}/reports/{report_id}/transitions",
+        f"{_G}/reports/1/transitions",
+        {"action": "submit"},
+        SIGNED_IN,
+        404,
+    ),
+]
+
+
 # (method, path, form, roles allowed, status when allowed); logout last: it ends the session.
 def _cases(
     org: int, user: int, practice_ids: dict[str, int] = _DUMMY
@@ -821,6 +941,7 @@ def _cases(
         *((m, path, form, allowed, status) for m, _, path, form, allowed, status in FINANCING),
         *((m, path, form, allowed, status) for m, _, path, form, allowed, status in PARTNERS),
         *((m, path, form, allowed, status) for m, _, path, form, allowed, status in PLANS),
+        *((m, path, form, allowed, status) for m, _, path, form, allowed, status in GROUPS),
         *(
             (m, path, form, allowed, status)
             for m, _, path, form, allowed, status in _practice_cases(practice_ids)
@@ -849,6 +970,7 @@ def test_matrix_covers_every_guarded_route(app: FastAPI) -> None:
     template |= {path: route for route, path, *_ in SCOREBOARD_POSTS}
     template |= {path: route for _, route, path, *_ in PARTNERS}
     template |= {path: route for _, route, path, *_ in PLANS}
+    template |= {path: route for _, route, path, *_ in GROUPS}
     covered = {(m, template.get(p, p.replace("/1/", "/{user_id}/"))) for m, p, *_ in _cases(1, 1)}
     assert guarded == covered
 

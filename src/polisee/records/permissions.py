@@ -55,12 +55,23 @@ class Permission(StrEnum):
     PARTNER_EDIT = "partner:edit"
     PARTNER_MONITOR = "partner:monitor"
     NETWORK_READ = "network:read"
+    GROUP_READ = "group:read"
+    GROUP_PARTICIPATE = "group:participate"
+    GROUP_CREATE = "group:create"
+    GROUP_REVIEW = "group:review"
 
 
 # Anonymous visitors read the published evidence, the published good practices and the
 # public partner profiles (members-only profiles are filtered per object by services.partners).
+# Working groups, their member organisations and their published recommendations reports are
+# public too; threads, documents and meeting notes are for a group's members only.
 ANONYMOUS_PERMISSIONS: frozenset[Permission] = frozenset(
-    {Permission.EVIDENCE_READ, Permission.PRACTICE_READ, Permission.PARTNER_READ}
+    {
+        Permission.EVIDENCE_READ,
+        Permission.PRACTICE_READ,
+        Permission.PARTNER_READ,
+        Permission.GROUP_READ,
+    }
 )
 
 # Every signed-in user may see assessments open to them and answer or review where invited;
@@ -78,7 +89,12 @@ _MEMBER = ANONYMOUS_PERMISSIONS | {
     Permission.PARTNER_CONTACT,
     Permission.NETWORK_READ,
     Permission.PLAN_READ,
+    Permission.GROUP_PARTICIPATE,
 }
+# Working groups: every signed-in user may ask to join a group and, once a member, take part
+# (services.groups checks membership per object; only a group's leads manage its members and
+# publish). Founding a custom group is for the roles that run policy work, and the
+# validators may review any group's recommendations report.
 # Cluster financing: cluster managers read and edit their own cluster organisation and apply
 # to calls; the agency's policy makers run calls, its analysts evaluate; both read every
 # cluster organisation (object-level rules live in services.financing).
@@ -95,7 +111,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLUSTER_MANAGER: frozenset(
         _MEMBER
         | _FINANCING
-        | {Permission.CLUSTER_EDIT, Permission.PRACTICE_PROPOSE, Permission.PARTNER_EDIT}
+        | {
+            Permission.CLUSTER_EDIT,
+            Permission.PRACTICE_PROPOSE,
+            Permission.PARTNER_EDIT,
+            Permission.GROUP_CREATE,
+        }
     ),
     Role.POLICY_MAKER: frozenset(
         _MEMBER
@@ -107,6 +128,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CLUSTER_READ_ALL,
             Permission.CALL_MANAGE,
             Permission.PARTNER_EDIT,
+            Permission.GROUP_CREATE,
         }
     ),
     Role.ANALYST: frozenset(
@@ -121,6 +143,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.APPLICATION_EVALUATE,
             Permission.SCOREBOARD_EDIT,
             Permission.PARTNER_EDIT,
+            Permission.GROUP_CREATE,
+            Permission.GROUP_REVIEW,
         }
         | _FINANCING
     ),

@@ -174,10 +174,13 @@ def load_demo_records(session: Session) -> DemoRecords:
     without that administrator, gets none), the scoreboard's demo weight scenarios, the
     demo cluster organisations and calls (one open, one closed and allocated), the demo
     partner profiles and collaborations (the demo administrator becomes cluster manager of
-    one demo cluster organisation, to try match requests), and the demo action plan for
-    HU21 (linked to the assessment's gaps and two practices)."""
+    one demo cluster organisation, to try match requests), the demo action plan for HU21
+    (linked to the assessment's gaps and two practices), and the six demo theme working
+    groups led by the demo administrator, with threads, a meeting note and a published
+    report citing demo practices."""
     from polisee.services import accounts
     from polisee.services.financing import load_demo_allocation, load_demo_clusters
+    from polisee.services.groups import load_demo_groups
     from polisee.services.partners import load_demo_partners
     from polisee.services.plans import load_demo_plans
     from polisee.services.practices import load_demo_practices
@@ -221,4 +224,16 @@ def load_demo_records(session: Session) -> DemoRecords:
             f"one demo action plan for HU21 with {plan.actions} actions and {plan.kpis} KPIs "
             "(computed ones from the statistics, reported ones marked [demo])"
         )
+    try:
+        accounts.find_user(session, DEMO_ADMIN_EMAIL)
+    except NotFound:
+        pass
+    else:
+        groups = load_demo_groups(session, lead_email=DEMO_ADMIN_EMAIL)
+        if not groups.already_loaded:
+            records.lines.append(
+                f"{groups.groups} demo theme working groups with {groups.threads} threads, "
+                f"{groups.meetings} meeting note and {groups.reports} published report "
+                "(marked [demo])"
+            )
     return records

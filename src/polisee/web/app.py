@@ -41,6 +41,7 @@ from polisee.web.routes import (
     reports,
     scoreboard,
 )
+from polisee.web.routes.groups import install_groups
 from polisee.web.routes.practices import install_practices
 from polisee.web.security import SecurityHeadersMiddleware, verify_csrf
 
@@ -122,6 +123,7 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
     ):
         app.include_router(module.router)
     install_practices(app, settings)
+    install_groups(app, settings)
     install_evidence(app, settings)
     # The scoreboard reads the evidence explorer's store and cache (app.state.evidence).
     for module in (scoreboard, api_scoreboard):

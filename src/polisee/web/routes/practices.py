@@ -20,6 +20,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from polisee.config import Settings
 from polisee.errors import InputError, PermissionDenied
 from polisee.services import practices as pr
+from polisee.services.groups import reports_citing
 from polisee.services.permissions import Permission
 from polisee.services.sessions import Principal
 from polisee.web.security import DbSession, require
@@ -289,6 +290,7 @@ def show_practice(request: Request, db: DbSession, principal: Reader, practice_i
     context = {
         "detail": detail,
         "practice": detail.practice,
+        "cited_in": reports_citing(db, practice_id),
         "max_upload_mb": round(request.app.state.max_upload_bytes / 1_048_576, 1),
         **_choices(),
     }
