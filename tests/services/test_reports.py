@@ -302,7 +302,7 @@ def test_unknown_region_and_language_are_refused(
     with pytest.raises(NotFound, match="XX99"):
         region_report(store, "XX99", language="en", cache=cache)
     with pytest.raises(KeyError, match="expected one of"):
-        region_report(store, "HU21", language="de", cache=cache)
+        region_report(store, "HU21", language="fr", cache=cache)
 
 
 # --- the report's texts are in both catalogues ---------------------------------------------
