@@ -443,7 +443,7 @@ def show_locator(request: Request, principal: Reader, store: Store, code: str) -
     same = regions[regions["level"] == level]["code"]
     spec = charts.choropleth(
         {c: (1.0 if c == code else None) for c in same},
-        indicator=str(row["name"].iloc[0]),
+        indicator=str(row["label"].iloc[0]),
         n_classes=1,
         palette=["#0b5cad", "#0b5cad"],
         locale=fmt.language,
@@ -451,7 +451,7 @@ def show_locator(request: Request, principal: Reader, store: Store, code: str) -
         no_data_color="#e3e8ee",
     )
     spec["labels"] = {c: (fmt.gettext("this region") if c == code else "") for c in same}
-    spec["legend"]["items"] = [{"color": "#0b5cad", "label": str(row["name"].iloc[0])}]
+    spec["legend"]["items"] = [{"color": "#0b5cad", "label": str(row["label"].iloc[0])}]
     spec["legend"]["no_data"]["count"] = 0
     return Response(json.dumps(spec, ensure_ascii=False), media_type="application/json")
 
@@ -725,7 +725,8 @@ def show_cluster(
     """A cluster across regions: map of stars, ranking and trend."""
     cache = cache_of(request)
     overview = ev.cluster_overview(store, _code(code), _year(store, cache, year), cache=cache)
-    return _ranking_page(request, store, overview, "cluster", str(overview["name"]))
+    name = formatter_for(request).gettext(str(overview["name"]))
+    return _ranking_page(request, store, overview, "cluster", name)
 
 
 @router.get("/clusters/{code}/ranking.{fmt}", name="evidence:cluster_table")
