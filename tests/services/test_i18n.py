@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from polisee.config import default_data_dir
+from polisee.services.evidence import Formatter, Reading
 from polisee.services.i18n import (
     LANGUAGES,
     bcp47,
@@ -173,3 +174,51 @@ def _nuts_row(code: str) -> tuple[str, str]:
 def test_region_names_show_latin_with_the_national_form(code: str, expected: str) -> None:
     latin, national = _nuts_row(code)
     assert region_name(latin, national) == expected
+
+
+# --- the shared formatter: industry titles in readings and tables ----------------------------
+
+GERMAN = {
+    "C29": "Herstellung von Kraftwagen und Kraftwagenteilen",
+    "C10": "Herstellung von Nahrungs- und Futtermitteln",
+    "C": "VERARBEITENDES GEWERBE/HERSTELLUNG VON WAREN",
+}
+HUNGARIAN = {"C29": "Közúti jármű gyártása", "C10": "Élelmiszergyártás", "C": "FELDOLGOZÓIPAR"}
+OPTIONS = Reading(
+    "Closest and most complex options not yet specialised in: {industries}.",
+    {
+        "industries": "manufacture of food products (C10), manufacture of motor vehicles (C29)",
+        "industry_codes": "C10, C29",
+    },
+)
+
+
+def test_readings_quote_the_titles_of_the_readers_language() -> None:
+    hungarian = Formatter("hu", HUNGARIAN).say(OPTIONS)
+    assert hungarian == (
+        "A legközelebbi és legösszetettebb, még nem szakosodott lehetőségek: "
+        "élelmiszergyártás (C10), közúti jármű gyártása (C29)."
+    )
+    # German nouns keep their capital mid-sentence.
+    assert "Herstellung von Kraftwagen und Kraftwagenteilen (C29)" in Formatter("de", GERMAN).say(
+        OPTIONS
+    )
+    # Without titles for every industry quoted, the English list stays whole.
+    partial = Formatter("hu", {"C29": HUNGARIAN["C29"]}).say(OPTIONS)
+    assert partial.endswith(
+        "manufacture of food products (C10), manufacture of motor vehicles (C29)."
+    )
+    assert Formatter("sq").say(OPTIONS).endswith("manufacture of motor vehicles (C29).")
+
+
+def test_tables_and_sections_take_the_titles() -> None:
+    frame = pd.DataFrame({"industry": ["C29", "C99"], "title": ["Motor vehicles", "Unknown"]})
+    german = Formatter("de", GERMAN)
+    assert german.with_titles(frame)["title"].tolist() == [GERMAN["C29"], "Unknown"]
+    assert frame["title"].tolist() == ["Motor vehicles", "Unknown"]  # the input is left alone
+    assert Formatter("sq").with_titles(frame) is frame
+    assert german.title("C10", "Food") == GERMAN["C10"]
+    assert german.title("C11", "Beverages") == "Beverages"
+    assert german.section_title("C", "Manufacturing") == GERMAN["C"]
+    assert Formatter("hu", HUNGARIAN).section_title("C", "Manufacturing") == "Feldolgozóipar"
+    assert Formatter("sq").section_title("C", "Manufacturing") == "Manufacturing"

@@ -68,7 +68,8 @@ def test_region_page_shows_the_classifications_german_titles(client: TestClient)
     assert row.find_all("td")[1].get_text(strip=True) == german
     # The reading quotes it mid-sentence; the bar chart labels it too.
     reading = page.select_one("#specialisations .ev-reading p").get_text()  # type: ignore[union-attr]
-    assert "herstellung von Kraftwagen und Kraftwagenteilen (C29)" in reading
+    # German nouns keep their capital mid-sentence.
+    assert "Herstellung von Kraftwagen und Kraftwagenteilen (C29)" in reading
     spec = json.loads(page.select_one("#spec-lq").get_text())  # type: ignore[union-attr]
     assert german in json.dumps(spec, ensure_ascii=False)
 

@@ -246,6 +246,8 @@ def format_date(value: date | datetime | None, language: str, *, style: str = "l
 
     >>> format_date(date(2026, 11, 27), "en"), format_date(date(2026, 11, 27), "hu")
     ('November 27, 2026', '2026. november 27.')
+    >>> format_date(date(2026, 11, 27), "el"), format_date(date(2026, 11, 27), "sr_Latn")
+    ('27 Νοεμβρίου 2026', '27. novembar 2026.')
     """
     if value is None:
         return ""

@@ -84,6 +84,11 @@ class Formatter:
         ``fallback`` (the English title)."""
         return self.titles.get(str(code)) or ("" if fallback is None else str(fallback))
 
+    def mid_sentence(self, title: str) -> str:
+        """A title put mid-sentence: lower-cased first letter, except in German, whose
+        nouns keep their capital ("Herstellung von Kraftwagen")."""
+        return title if self.language == "de" else lower_first(title)
+
     def section_title(self, code: Any, fallback: Any = "") -> str:
         """A NACE section's title in the reader's language in sentence case (the
         classification writes sections in capitals); German keeps the capitals, since
@@ -133,10 +138,12 @@ class Formatter:
                 values[key] = value
         code = values.get("industry_code")
         if code and "industry" in values and code in self.titles:
-            values["industry"] = lower_first(self.titles[code])
+            values["industry"] = self.mid_sentence(self.titles[code])
         codes = [c for c in values.get("industry_codes", "").split(", ") if c]
         if codes and "industries" in values and all(c in self.titles for c in codes):
-            values["industries"] = ", ".join(f"{lower_first(self.titles[c])} ({c})" for c in codes)
+            values["industries"] = ", ".join(
+                f"{self.mid_sentence(self.titles[c])} ({c})" for c in codes
+            )
         if "cluster" in values:
             values["cluster"] = self.gettext(values["cluster"])
         return self.gettext(reading.text).format(**values)
