@@ -153,7 +153,7 @@ def catalogue_problems(language: str, name: str) -> list[str]:
     catalog = _read(path)
     plural = get_plural(language)
     problems: list[str] = []
-    if str(catalog.locale) != language:
+    if str(catalog.locale).replace("-", "_") != language:
         problems.append(f"header Language is {catalog.locale}, expected {language}")
     if catalog.num_plurals != plural.num_plurals:
         problems.append(f"Plural-Forms has {catalog.num_plurals} forms, not {plural.num_plurals}")
