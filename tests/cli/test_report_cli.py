@@ -77,7 +77,11 @@ def test_html_lands_in_the_working_folder(
     ("args", "code", "message"),
     [
         (["XX99"], 1, "no region 'XX99'"),
-        (["HU21", "--lang", "de"], 2, "--lang: expected a language among en, hu, got 'de'"),
+        (
+            ["HU21", "--lang", "fr"],
+            2,
+            "--lang: expected a language among de, en, hr, it, hu, ro, sq, sk, sl, sr_Latn, el, bg, got 'fr'",
+        ),
         (["HU21", "--format", "docx"], 2, "docx"),
     ],
     ids=["unknown-region", "unknown-language", "unknown-format"],

@@ -1,4 +1,5 @@
-"""The region profile report of Közép-Dunántúl (HU21) from the real demo data, en and hu.
+"""The region profile report of Közép-Dunántúl (HU21) from the real demo data, en and hu;
+a Bulgarian and a Greek region in their languages.
 
 The PDFs and their pages as PNG are kept under ``var/reports/`` for people to look at.
 """
@@ -302,7 +303,7 @@ def test_unknown_region_and_language_are_refused(
     with pytest.raises(NotFound, match="XX99"):
         region_report(store, "XX99", language="en", cache=cache)
     with pytest.raises(KeyError, match="expected one of"):
-        region_report(store, "HU21", language="de", cache=cache)
+        region_report(store, "HU21", language="fr", cache=cache)
 
 
 # --- the report's texts are in both catalogues ---------------------------------------------
@@ -352,3 +353,55 @@ def test_report_templates_have_no_bare_text() -> None:
         source = re.sub(r"<style>.*?</style>", " ", path.read_text(), flags=re.S)
         source = re.sub(r"{{.*?}}|{%.*?%}|<[^>]+>", " ", source, flags=re.S)
         assert not re.findall(r"[A-Za-z]{3,}", source), path.name
+
+
+# --- reports in the other languages: region names and NACE titles ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "language", "name", "month"),
+    [
+        ("BG41", "bg", "Yugozapaden (Югозападен)", "ноември"),
+        ("EL52", "el", "Kentriki Makedonia (Κεντρική Μακεδονία)", "Νοεμβρίου"),
+    ],
+    ids=["bulgarian", "greek"],
+)
+def test_report_cover_names_the_region_in_both_scripts(
+    store: StatsStore, cache: ev.EvidenceCache, code: str, language: str, name: str, month: str
+) -> None:
+    from datetime import date
+
+    report = region_report(
+        store,
+        code,
+        language=language,
+        data_dir=default_data_dir(),
+        cache=cache,
+        today=date(2026, 11, 27),
+    )
+    assert report.title == name
+    assert month in report.generated_text
+    page = BeautifulSoup(export(report, "html").content, "html.parser")
+    assert page.html["lang"] == language  # type: ignore[index]
+    assert name in page.get_text()
+    titles = ev.industry_titles(default_data_dir(), language)
+    table = next(t for t in report.tables() if t.key == "specialisations")
+    shown = {row["industry"]: row["title"] for row in table.rows}
+    assert shown
+    assert all(shown[c] == titles[c] for c in shown if c in titles)
+
+
+@needs_poppler
+def test_a_greek_pdf_carries_greek_text(
+    store: StatsStore, cache: ev.EvidenceCache, tmp_path: Path
+) -> None:
+    report = region_report(store, "EL52", language="el", data_dir=default_data_dir(), cache=cache)
+    rendered = export(report, "pdf")
+    SAMPLES.mkdir(parents=True, exist_ok=True)
+    (SAMPLES / rendered.filename).write_bytes(rendered.content)
+    path = tmp_path / rendered.filename
+    path.write_bytes(rendered.content)
+    text = pdf_text(path)
+    assert "Κεντρική Μακεδονία" in text
+    assert report.kicker == "Προφίλ περιφέρειας"
+    assert report.kicker in text

@@ -63,9 +63,15 @@ def test_nuts2_2021_has_every_region_with_a_polygon() -> None:
     assert hu21["properties"] == {
         "code": "HU21",
         "name": "Közép-Dunántúl",
+        "name_national": "Közép-Dunántúl",
         "level": 2,
         "country": "HU",
     }
+    attiki = next(f for f in collection["features"] if f["id"] == "EL30")
+    assert (attiki["properties"]["name"], attiki["properties"]["name_national"]) == (
+        "Attiki",
+        "Aττική",  # GISCO writes its first letter as a Latin capital A
+    )
     _assert_valid(collection)
 
 

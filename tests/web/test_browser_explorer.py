@@ -102,6 +102,7 @@ def test_new_user_explores_a_region(server: str) -> None:
         page.wait_for_url(server + "/")
         expect(page.locator(".who")).to_have_text("Anna Analyst")
         page.goto(server + "/regions/HU21")
+        page.locator(".languages summary").click()
         page.get_by_role("link", name="Magyar", exact=True).click()
         page.wait_for_url("**/regions/HU21?lang=hu")
         assert page.locator("html").get_attribute("lang") == "hu"

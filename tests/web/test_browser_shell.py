@@ -42,6 +42,7 @@ def test_home_login_hungarian_logout(server: str, people: dict[str, str]) -> Non
         assert page.locator(".who").inner_text() == "Admin"
 
         page.goto(server + "/admin/users")
+        page.locator(".languages summary").click()
         page.get_by_role("link", name="Magyar").click()
         page.wait_for_url("**/admin/users?lang=hu")
         assert page.locator("h1").inner_text() == "Felhasználók"
@@ -54,3 +55,34 @@ def test_home_login_hungarian_logout(server: str, people: dict[str, str]) -> Non
         page.screenshot(path=str(SCREENSHOTS / "signed-out-hu.png"), full_page=True)
         browser.close()
     assert not errors, errors
+
+
+def test_language_menu_from_the_keyboard(server: str) -> None:
+    """The menu is a disclosure: Tab to it, Enter opens it, Tab and Enter pick a language."""
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=BROWSER, args=ARGS)
+        page = browser.new_page(locale="sr-RS", java_script_enabled=False)
+        page.goto(server + "/login")
+        assert page.locator("html").get_attribute("lang") == "sr-Latn"
+        menu = page.locator("details.languages")
+        assert menu.get_attribute("open") is None
+        assert not page.get_by_role("link", name="Ελληνικά").is_visible()
+        page.locator(".languages summary").focus()
+        page.keyboard.press("Enter")
+        assert menu.get_attribute("open") is not None
+        page.screenshot(path=str(SCREENSHOTS / "language-menu.png"))
+        links = page.locator(".languages ul a")
+        assert links.count() == 12
+        # Tab through the menu to Greek (the eleventh entry) and follow it.
+        for _ in range(11):
+            page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.getAttribute('hreflang')") == "el"
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/login?lang=el")
+        assert page.locator("html").get_attribute("lang") == "el"
+        assert page.locator("h1").inner_text() == "Σύνδεση"
+        page.screenshot(path=str(SCREENSHOTS / "login-el.png"), full_page=True)
+        browser.close()

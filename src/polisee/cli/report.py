@@ -16,7 +16,7 @@ from polisee.services.reports import REGION_STEPS, RENDER_STEPS, export, region_
 __all__ = ["app", "report_region"]
 
 app = typer.Typer(
-    help="Reports for decision makers: PDF, HTML or XLSX, in English or Hungarian.",
+    help="Reports for decision makers: PDF, HTML or XLSX, in any of the platform's languages.",
     no_args_is_help=True,
 )
 
@@ -27,7 +27,9 @@ def report_region(
     fmt: Annotated[
         Literal["pdf", "html", "xlsx"], typer.Option("--format", help="pdf, html or xlsx.")
     ] = "pdf",
-    lang: Annotated[str, typer.Option("--lang", help="Language of the report: en or hu.")] = "en",
+    lang: Annotated[
+        str, typer.Option("--lang", help=f"Language of the report: {', '.join(LANGUAGES)}.")
+    ] = "en",
     year: Annotated[
         int | None, typer.Option(help="Year of the figures (default: the last complete year).")
     ] = None,

@@ -20,7 +20,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pandas as pd
-from babel.core import Locale, UnknownLocaleError, negotiate_locale
+from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -31,16 +31,37 @@ __all__ = [
     "LANGUAGES",
     "LOCALES_DIR",
     "as_number",
+    "bcp47",
     "country_name",
     "format_date",
     "format_number",
     "negotiate",
+    "region_name",
     "significant_decimals",
     "translations",
 ]
 
-LANGUAGES: dict[str, str] = {"en": "English", "hu": "Magyar"}
+#: The platform's languages by catalogue code, each named in itself (the switcher's labels),
+#: in the switcher's order: the Latin-script endonyms alphabetically, then Greek and Cyrillic.
+LANGUAGES: dict[str, str] = {
+    "de": "Deutsch",
+    "en": "English",
+    "hr": "Hrvatski",
+    "it": "Italiano",
+    "hu": "Magyar",
+    "ro": "Română",
+    "sq": "Shqip",
+    "sk": "Slovenčina",
+    "sl": "Slovenščina",
+    "sr_Latn": "Srpski (latinica)",
+    "el": "Ελληνικά",
+    "bg": "Български",
+}
 DEFAULT_LANGUAGE = "en"
+
+# Accept-Language primary subtags that mean one of the languages under another code: Serbian
+# in any script or country, and Serbo-Croatian, read the Serbian (Latin) catalogue.
+_ALIASES = {"sr": "sr_Latn", "sh": "sr_Latn"}
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "web" / "locales"
 
 
@@ -87,13 +108,23 @@ def translations(language: str) -> gettext.GNUTranslations:
 def negotiate(accept_language: str | None) -> str:
     """The best supported language for an ``Accept-Language`` header.
 
+    Tags are matched by their primary language subtag (``de-AT`` reads German); Serbian in
+    any script or country and Serbo-Croatian (``sh``) read Serbian (Latin); a header without
+    a supported language gives English. Ties in quality keep the header's order.
+
     >>> negotiate("hu-HU,hu;q=0.9,en;q=0.8")
     'hu'
-    >>> negotiate("de-DE, fr;q=0.5")
-    'en'
+    >>> negotiate("de-AT, fr;q=0.5")
+    'de'
+    >>> [negotiate(tag) for tag in ("sr", "sr-Latn", "sr-RS", "sr-Cyrl-RS", "sh")]
+    ['sr_Latn', 'sr_Latn', 'sr_Latn', 'sr_Latn', 'sr_Latn']
+    >>> negotiate("fr-FR, es;q=0.9, sk;q=0.1"), negotiate("fr, es"), negotiate(None)
+    ('sk', 'en', 'en')
+    >>> negotiate("el;q=0.5, bg;q=0.8"), negotiate("*"), negotiate("hr;q=0, sl")
+    ('bg', 'en', 'sl')
     """
-    preferred: list[tuple[float, str]] = []
-    for part in (accept_language or "").split(","):
+    preferred: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")):
         tag, _, params = part.strip().partition(";")
         quality = 1.0
         if params.strip().startswith("q="):
@@ -101,10 +132,20 @@ def negotiate(accept_language: str | None) -> str:
                 quality = float(params.strip()[2:])
             except ValueError:
                 quality = 0.0
-        if tag:
-            preferred.append((quality, tag.split("-")[0].lower()))
-    ordered = [tag for _, tag in sorted(preferred, key=lambda p: -p[0])]
-    return negotiate_locale(ordered, list(LANGUAGES)) or DEFAULT_LANGUAGE
+        primary = tag.strip().replace("_", "-").split("-")[0].lower()
+        code = _ALIASES.get(primary, primary)
+        if quality > 0 and code in LANGUAGES:
+            preferred.append((-quality, position, code))
+    return min(preferred)[2] if preferred else DEFAULT_LANGUAGE
+
+
+def bcp47(language: str) -> str:
+    """The BCP 47 tag of a catalogue code, for ``<html lang>`` and ``hreflang``.
+
+    >>> bcp47("sr_Latn"), bcp47("hu")
+    ('sr-Latn', 'hu')
+    """
+    return language.replace("_", "-")
 
 
 # --- numbers -----------------------------------------------------------------------------------
@@ -205,6 +246,8 @@ def format_date(value: date | datetime | None, language: str, *, style: str = "l
 
     >>> format_date(date(2026, 11, 27), "en"), format_date(date(2026, 11, 27), "hu")
     ('November 27, 2026', '2026. november 27.')
+    >>> format_date(date(2026, 11, 27), "el"), format_date(date(2026, 11, 27), "sr_Latn")
+    ('27 Νοεμβρίου 2026', '27. novembar 2026.')
     """
     if value is None:
         return ""
@@ -226,3 +269,24 @@ def country_name(code: str, language: str, default: str = "") -> str:
     except (UnknownLocaleError, ValueError):
         return default or code
     return str(names.get(_ISO_COUNTRY.get(code, code), default or code))
+
+
+def region_name(latin: str, national: str = "") -> str:
+    """A region's name for every reader: the Latin-script name with the national form beside
+    it when the two differ ("Attiki (Αττική)"), else just the name.
+
+    The one rule for region names on every page, list, map tooltip, table and report.
+
+    >>> region_name("Attiki", "Αττική"), region_name("Yugozapaden", "Югозападен")
+    ('Attiki (Αττική)', 'Yugozapaden (Югозападен)')
+    >>> region_name("Közép-Dunántúl", "Közép-Dunántúl"), region_name("Wien", "")
+    ('Közép-Dunántúl', 'Wien')
+    >>> region_name("", "Κύπρος")
+    'Κύπρος'
+    """
+    latin, national = (latin or "").strip(), (national or "").strip()
+    if not latin:
+        return national
+    if not national or national == latin:
+        return latin
+    return f"{latin} ({national})"

@@ -1,7 +1,7 @@
 """GISCO NUTS boundaries (GeoJSON, EPSG:4326, gzip) -> small GeoJSON for maps.
 
 The files live in ``data_dir/nuts_geo/`` (see its ``SOURCE.md``). Features come out
-with the properties ``code, name, level, country`` and the code as feature ``id``;
+with the properties ``code, name, name_national, level, country`` and the code as feature ``id``;
 extra-regio codes (``HUZZ``, ``FRZZZ``) are left out. Coordinates are rounded and,
 on request, simplified with Douglas-Peucker (numpy only) so that a map of every
 NUTS-2 region stays well under a megabyte.
@@ -57,6 +57,7 @@ class _Feature:
     name: str
     level: int
     country: str
+    name_national: str
     # polygons -> rings (exterior first) -> read-only (n, 2) float arrays of lon, lat
     polygons: tuple[tuple[Ring, ...], ...]
 
@@ -149,7 +150,8 @@ def _parse_regions(path: Path, stamp: tuple[int, int]) -> tuple[_Feature, ...]:
         code = str(props["NUTS_ID"]).strip()
         if _is_extra_regio(code) or geometry is None:
             continue  # extra-regio has no territory; a null geometry cannot be drawn
-        name = _clean_name(props.get("NAME_LATN")) or _clean_name(props.get("NUTS_NAME"))
+        national = _clean_name(props.get("NUTS_NAME"))
+        name = _clean_name(props.get("NAME_LATN")) or national
         try:
             level = int(props["LEVL_CODE"])
         except (TypeError, ValueError):
@@ -161,7 +163,12 @@ def _parse_regions(path: Path, stamp: tuple[int, int]) -> tuple[_Feature, ...]:
         country = str(props.get("CNTR_CODE") or code[:2])
         out.append(
             _Feature(
-                code, name, level, country, _polygons(geometry, path, f"features[{i}].geometry")
+                code,
+                name,
+                level,
+                country,
+                national or name,
+                _polygons(geometry, path, f"features[{i}].geometry"),
             )
         )
     return tuple(out)
@@ -358,7 +365,8 @@ def load_boundaries(
     -------
     dict
         A new FeatureCollection (safe to mutate) whose features have ``id`` = code and
-        properties ``code, name, level, country``; extra-regio codes are excluded.
+        properties ``code, name`` (Latin script), ``name_national`` (the national form,
+        e.g. Greek), ``level, country``; extra-regio codes are excluded.
 
     Raises
     ------
@@ -372,7 +380,13 @@ def load_boundaries(
         {
             "type": "Feature",
             "id": f.code,
-            "properties": {"code": f.code, "name": f.name, "level": f.level, "country": f.country},
+            "properties": {
+                "code": f.code,
+                "name": f.name,
+                "name_national": f.name_national,
+                "level": f.level,
+                "country": f.country,
+            },
             "geometry": _geometry(f, precision, tolerance),
         }
         for f in _parse_regions(path, _stamp(path))

@@ -1,6 +1,6 @@
 """Translations for the web layer: the shared catalogues of :mod:`polisee.services.i18n`.
 
-English and Hungarian catalogues, compiled in-process with Babel, no build step. The
+The twelve languages' catalogues, compiled in-process with Babel, no build step. The
 machinery lives in the services layer because the CLI (reports) needs the same catalogues
 and may not import the web layer; this module keeps the web's names for it.
 """
@@ -11,8 +11,18 @@ from polisee.services.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
     LOCALES_DIR,
+    bcp47,
     negotiate,
+    region_name,
     translations,
 )
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LOCALES_DIR", "negotiate", "translations"]
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "LOCALES_DIR",
+    "bcp47",
+    "negotiate",
+    "region_name",
+    "translations",
+]

@@ -15,7 +15,14 @@ from starlette.datastructures import URL
 from starlette.responses import HTMLResponse, Response
 
 from polisee.services.sessions import ANONYMOUS, Principal
-from polisee.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, negotiate, translations
+from polisee.web.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    bcp47,
+    negotiate,
+    region_name,
+    translations,
+)
 from polisee.web.security import CSRF_COOKIE, csrf_token_for
 
 __all__ = ["LANG_COOKIE", "TEMPLATES", "language_of", "render"]
@@ -42,6 +49,7 @@ def _url_for(context: Context, name: str, /, **path_params: Any) -> URL:
 
 
 TEMPLATES.env.globals["url_for"] = _url_for
+TEMPLATES.env.globals["region_name"] = region_name
 
 
 def language_of(request: Request) -> str:
@@ -79,8 +87,10 @@ def render(
         "_": catalogue.gettext,
         "ngettext": catalogue.ngettext,
         "lang": language,
+        "lang_tag": bcp47(language),
         "languages": [
-            (code, label, _switch_url(request, code)) for code, label in LANGUAGES.items()
+            (code, label, _switch_url(request, code), bcp47(code))
+            for code, label in LANGUAGES.items()
         ],
         "principal": principal,
         "csrf_token": csrf_token_for(request),

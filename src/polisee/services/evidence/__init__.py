@@ -28,7 +28,7 @@ from polisee.services.evidence._cache import (
     country_bounds,
     open_store,
 )
-from polisee.services.evidence._format import Formatter, full_stop
+from polisee.services.evidence._format import Formatter, full_stop, industry_titles, lower_first
 from polisee.services.evidence._model import (
     INDEX_KEYS,
     MAP_INDICATORS,
@@ -77,6 +77,8 @@ __all__ = [
     "full_stop",
     "industries_list",
     "industry_overview",
+    "industry_titles",
+    "lower_first",
     "map_values",
     "open_store",
     "region_profile",

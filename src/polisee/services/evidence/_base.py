@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -18,12 +19,14 @@ from polisee.errors import InputError, NotFound
 from polisee.services.analysis import CLUSTER_DEFINITION, cluster_industries, indicator_table
 from polisee.services.evidence._cache import EvidenceCache, _cache
 from polisee.services.evidence._model import EMPLOYMENT, SBS_SECTIONS
+from polisee.services.i18n import region_name
 from polisee.statsdb import StatsStore
 
 __all__ = [
     "available_years",
     "clusters_list",
     "default_year",
+    "display_names",
     "division_panel",
     "industries_list",
     "regions_list",
@@ -32,6 +35,14 @@ __all__ = [
 
 def _regions(store: StatsStore, cache: EvidenceCache) -> pd.DataFrame:
     return cache.fetch(store, "regions", (), lambda: store.regions().set_index("code"))
+
+
+def display_names(regions: pd.DataFrame, codes: Any) -> list[str]:
+    """The names of the regions ``codes`` as every list and table shows them (Latin script,
+    the national form beside when it differs); ``regions`` is the store's table by code."""
+    latin = regions["name_latin"].reindex(codes).fillna("")
+    national = regions["name"].reindex(codes).fillna("")
+    return [region_name(str(a), str(b)) for a, b in zip(latin, national, strict=True)]
 
 
 def _industries(store: StatsStore, cache: EvidenceCache) -> pd.DataFrame:
@@ -200,6 +211,10 @@ def _all_regions(store: StatsStore, cache: EvidenceCache, level: int | None) -> 
                 "code": regions["code"],
                 "name": regions["name_latin"],
                 "name_native": regions["name"],
+                "label": [
+                    region_name(str(a), str(b))
+                    for a, b in zip(regions["name_latin"], regions["name"], strict=True)
+                ],
                 "level": regions["level"].astype(int),
                 "country": regions["country"],
                 "country_name": regions["country"].map(countries).fillna(regions["country"]),
@@ -225,7 +240,9 @@ def regions_list(
     query: str | None = None,
     cache: EvidenceCache | None = None,
 ) -> pd.DataFrame:
-    """Regions (``code, name, name_native, level, country, country_name, has_data``), by code."""
+    """Regions (``code, name, name_native, label, level, country, country_name, has_data``)
+    by code: ``name`` in Latin script, ``name_native`` the national form, ``label`` both as
+    :func:`polisee.services.i18n.region_name` shows them."""
     frame = _all_regions(store, _cache(cache), level)
     if country:
         frame = frame[frame["country"] == country.upper()]

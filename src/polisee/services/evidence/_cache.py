@@ -15,6 +15,7 @@ from typing import Any
 
 from polisee.errors import InputError, NotFound
 from polisee.services.evidence._model import T
+from polisee.services.i18n import region_name
 from polisee.sources.gisco import boundaries_geojson, bounds
 from polisee.statsdb import StatsStore
 
@@ -131,7 +132,13 @@ def open_store(path: Path) -> StatsStore | None:
 
 @lru_cache(maxsize=8)
 def _boundaries(data_dir: str, level: int) -> bytes:
-    return boundaries_geojson(data_dir, level=level, tolerance=0.01 if level >= 2 else 0.02)
+    raw = boundaries_geojson(data_dir, level=level, tolerance=0.01 if level >= 2 else 0.02)
+    collection = json.loads(raw)
+    for feature in collection["features"]:
+        # The map's tooltips and labels read ``name``: Latin script, national form beside.
+        props = feature["properties"]
+        props["name"] = region_name(props["name"], props.get("name_national", ""))
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def boundaries(data_dir: Path, level: int) -> bytes:

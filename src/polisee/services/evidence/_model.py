@@ -9,6 +9,7 @@ from typing import TypeVar
 import pandas as pd
 
 from polisee.errors import NotFound
+from polisee.services.i18n import region_name
 from polisee.statsdb import StatsStore
 
 __all__ = [
@@ -156,6 +157,11 @@ class RegionProfile:
 
     def block(self, key: str) -> Block:
         return self.blocks[key]
+
+    @property
+    def display_name(self) -> str:
+        """The name in Latin script with the national form beside it when they differ."""
+        return region_name(self.name, self.name_native)
 
 
 @dataclass(frozen=True)

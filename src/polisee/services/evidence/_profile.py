@@ -26,6 +26,7 @@ from polisee.services.evidence._base import (
     _year_base,
     _YearBase,
     default_year,
+    display_names,
 )
 from polisee.services.evidence._cache import EvidenceCache, _cache
 from polisee.services.evidence._model import (
@@ -151,6 +152,7 @@ def _specialisations(
                     "region": name,
                     "industry": _lower_first(str(top["title"])),
                     "code": str(top["industry"]),
+                    "industry_code": str(top["industry"]),
                     "lq": Figure(float(top["lq"]), decimals=1),
                 },
             )
@@ -325,7 +327,7 @@ def _opportunities_block(
         readings.append(
             Reading(
                 "Closest and most complex options not yet specialised in: {industries}.",
-                {"industries": names},
+                {"industries": names, "industry_codes": ", ".join(best["industry"])},
             )
         )
     if eci is not None:
@@ -362,7 +364,7 @@ def _peers_block(
     table = pd.DataFrame(
         {
             "region": peers["region"].astype(str),
-            "name": regions["name_latin"].reindex(peers["region"]).fillna("").to_numpy(),
+            "name": display_names(regions, peers["region"]),
             "country": regions["country"].reindex(peers["region"]).fillna("").to_numpy(),
             "distance": peers["distance"].astype(float),
             "structure": peers["structure"].astype(float),

@@ -22,6 +22,7 @@ from polisee.services.evidence._base import (
     _totals,
     _year_base,
     default_year,
+    display_names,
 )
 from polisee.services.evidence._cache import EvidenceCache, _cache
 from polisee.services.evidence._model import (
@@ -174,7 +175,7 @@ def cluster_overview(
         ranking = pd.DataFrame(
             {
                 "region": mine["region"].astype(str),
-                "name": mine["region_name"].astype(str),
+                "name": display_names(regions, mine["region"]),
                 "country": regions["country"].reindex(mine["region"]).fillna("").to_numpy(),
                 "employment": mine["employment"].astype(float),
                 "lq": mine["lq"].astype(float),
@@ -245,7 +246,7 @@ def industry_overview(
         ranking = pd.DataFrame(
             {
                 "region": lq.index.astype(str),
-                "name": regions["name_latin"].reindex(lq.index).fillna("").to_numpy(),
+                "name": display_names(regions, lq.index),
                 "country": regions["country"].reindex(lq.index).fillna("").to_numpy(),
                 "employment": emp.to_numpy(dtype=float),
                 "lq": lq.to_numpy(dtype=float),
@@ -269,6 +270,7 @@ def industry_overview(
                         "region": str(top["name"]),
                         "code": str(top["region"]),
                         "industry": _lower_first(title),
+                        "industry_code": industry,
                         "lq": Figure(float(top["lq"]), decimals=1),
                     },
                 )
@@ -307,7 +309,7 @@ def compare_regions(
         [
             {
                 "region": p.code,
-                "name": p.name,
+                "name": p.display_name,
                 **{f.key: f.value for f in p.key_figures},
                 "eci": p.eci,
             }
@@ -318,7 +320,7 @@ def compare_regions(
         [
             {
                 "region": p.code,
-                "name": p.name,
+                "name": p.display_name,
                 **dict(
                     zip(
                         p.block("indices").table["index"],
@@ -341,7 +343,7 @@ def compare_regions(
         for figure in p.key_figures:
             if figure.key == "employment":
                 trend_rows.extend(
-                    {"region": p.code, "label": p.name, "year": y, "value": v}
+                    {"region": p.code, "label": p.display_name, "year": y, "value": v}
                     for y, v in figure.trend
                 )
     shared = set.intersection(*(set(t["industry"]) for t in tops.values())) if tops else set()

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from polisee.errors import InputError, NotFound
 from polisee.services import evidence as ev
 from polisee.services.reports._model import Column, Paragraphs, Table
-from polisee.sources.classifications import load_nace
 
 __all__ = [
     "ReportContext",
@@ -28,17 +26,18 @@ __all__ = [
 
 class ReportContext:
     """What every report builder needs: the language, its formatter and gettext (``_``), and
-    industry titles in that language."""
+    industry titles in that language (the shared :class:`~polisee.services.evidence.Formatter`
+    holds them)."""
 
-    def __init__(self, language: str, titles: dict[str, str] | None = None) -> None:
-        self.fmt = ev.Formatter(language)
+    def __init__(self, language: str, titles: Mapping[str, str] | None = None) -> None:
+        self.fmt = ev.Formatter(language, titles)
         self.language = language
-        self.titles = titles or {}
+        self.titles = self.fmt.titles
         self._ = self.fmt.gettext
 
     def title(self, code: str, fallback: str) -> str:
         """The industry's title in the reader's language (NACE official titles)."""
-        return self.titles.get(code) or fallback
+        return self.fmt.title(code, fallback)
 
     def sources(self, items: Sequence[ev.Source]) -> list[str]:
         """Source lines in the reader's language, one per dataset and period."""
@@ -52,47 +51,25 @@ class ReportContext:
         return [self._(note) for note in items]
 
 
-def lower_first(text: str) -> str:
-    """A title put mid-sentence: "Közúti jármű gyártása" -> "közúti jármű gyártása" (codes
-    and acronyms such as "ICT" stay as they are)."""
-    return text[:1].lower() + text[1:] if text[:2].isalpha() and not text[:2].isupper() else text
+#: Shared with the evidence pages: a title put mid-sentence.
+lower_first = ev.lower_first
 
 
-def localised_titles(data_dir: Path | None, language: str) -> dict[str, str]:
-    """NACE Rev. 2 titles in ``language`` by Eurostat code; {} for English or without data."""
-    if language == "en" or data_dir is None:
-        return {}
-    try:
-        nace = load_nace(data_dir)
-    except (InputError, NotFound, OSError):
-        return {}
-    column = f"title_{language}"
-    if column not in nace.columns:
-        return {}
-    return {str(c): str(t) for c, t in zip(nace["code"], nace[column], strict=True) if t}
+def localised_titles(data_dir: Path | None, language: str) -> Mapping[str, str]:
+    """NACE Rev. 2 titles in ``language`` by Eurostat code; empty for English, without data
+    or for a language the classification lacks (kept once per data folder and language)."""
+    return ev.industry_titles(data_dir, language)
 
 
-def say(ctx: ReportContext, reading: ev.Reading, block: ev.Block) -> str:
+def say(ctx: ReportContext, reading: ev.Reading) -> str:
     """An evidence reading in the reader's language, with the industry titles and cluster
-    names it quotes in that language too."""
-    values = dict(reading.values)
-    if "industry" in values and isinstance(values.get("code"), str):
-        code = str(values["code"])
-        values["industry"] = lower_first(ctx.title(code, str(values["industry"])))
-    if "industries" in values and block.key == "opportunities":
-        best = block.table[block.table["quadrant"] == "low-hanging fruit"].head(3)
-        values["industries"] = ", ".join(
-            f"{lower_first(ctx.title(str(code), str(title)))} ({code})"
-            for code, title in zip(best["industry"], best["title"], strict=True)
-        )
-    if "cluster" in values:
-        values["cluster"] = ctx._(str(values["cluster"]))
-    return ctx.fmt.say(ev.Reading(reading.text, values))
+    names it quotes in that language too (the shared formatter's ``say``)."""
+    return ctx.fmt.say(reading)
 
 
 def readings_of(ctx: ReportContext, block: ev.Block) -> Paragraphs:
     """The readings of an evidence block as a paragraph block."""
-    return Paragraphs([say(ctx, r, block) for r in block.readings], style="reading")
+    return Paragraphs([say(ctx, r) for r in block.readings], style="reading")
 
 
 def records_of(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -127,7 +127,7 @@ def _summary(ctx: RegionContext) -> Section:
     for key, index in picks:
         block = p.block(key)
         if len(block.readings) > index:
-            texts.append(say(ctx, block.readings[index], block))
+            texts.append(say(ctx, block.readings[index]))
     blocks: list[Block] = [Paragraphs(texts, style="reading"), _key_figures(ctx)]
     return Section("summary", _("At a glance"), blocks)
 
@@ -456,7 +456,7 @@ def region_report(
     report = Report(
         kind="region",
         language=language,
-        title=profile.name,
+        title=profile.display_name,
         subtitle=_("{country} · NUTS {level} region {code} · figures for {year}").format(
             country=country, level=profile.level, code=profile.code, year=profile.year
         ),
@@ -472,7 +472,7 @@ def region_report(
             )
         ),
         cover_facts=[
-            (_("Region"), f"{profile.name} ({profile.code})"),
+            (_("Region"), f"{profile.display_name} · {profile.code}"),
             (_("Country"), country),
             (_("Figures for"), str(profile.year)),
             (_("Generated on"), generated),

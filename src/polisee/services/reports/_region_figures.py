@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from itertools import pairwise
 from pathlib import Path
 
@@ -45,7 +46,7 @@ class RegionContext(ReportContext):
     """The report context with the region's profile."""
 
     def __init__(
-        self, profile: ev.RegionProfile, language: str, titles: dict[str, str] | None = None
+        self, profile: ev.RegionProfile, language: str, titles: Mapping[str, str] | None = None
     ) -> None:
         super().__init__(language, titles)
         self.profile = profile

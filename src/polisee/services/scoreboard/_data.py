@@ -13,6 +13,7 @@ from polisee.analytics import location_quotient as lq_function
 from polisee.errors import NotFound
 from polisee.services import evidence as ev
 from polisee.services.analysis import CLUSTER_DEFINITION
+from polisee.services.i18n import region_name
 from polisee.services.scoreboard._model import SBS_SECTIONS, Context
 from polisee.statsdb import StatsStore
 
@@ -115,7 +116,12 @@ def region_table(ctx: Context) -> pd.DataFrame:
         mine = regions.reindex(list(ctx.regions))
         return pd.DataFrame(
             {
-                "name": mine["name_latin"].fillna("").astype(str),
+                "name": [
+                    region_name(str(latin), str(national))
+                    for latin, national in zip(
+                        mine["name_latin"].fillna(""), mine["name"].fillna(""), strict=True
+                    )
+                ],
                 "country": mine["country"].fillna("").astype(str),
                 "country_name": mine["country"].map(countries).fillna(mine["country"]).astype(str),
             },

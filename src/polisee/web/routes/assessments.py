@@ -44,7 +44,7 @@ def _regions(request: Request) -> list[dict[str, Any]]:
         frame = ev.regions_list(store, level=None, cache=cache)
     except (NotFound, InputError):
         return []
-    return [{"code": str(r["code"]), "name": str(r["name"])} for r in frame.to_dict("records")]
+    return [{"code": str(r["code"]), "name": str(r["label"])} for r in frame.to_dict("records")]
 
 
 def _frameworks(db: Session) -> list[dict[str, str]]:

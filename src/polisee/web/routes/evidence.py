@@ -86,7 +86,12 @@ Formatter = ev.Formatter
 
 
 def formatter_for(request: Request) -> Formatter:
-    return Formatter(language_of(request))
+    """The visitor's formatter, with the NACE titles in their language (read once per data
+    folder and language; English titles where the classification has none)."""
+    language = language_of(request)
+    state = getattr(request.app.state, "evidence", None)
+    data_dir = getattr(state, "data_dir", None)
+    return Formatter(language, ev.industry_titles(data_dir, language))
 
 
 def _page(
@@ -268,7 +273,8 @@ def _map_title(
     what = _(indicator.label)
     if params["industry"]:
         titles = ev.industries_list(store, cache=cache).set_index("code")["title"]
-        what += f" · {params['industry']} {titles.get(params['industry'], '')}"
+        title = fmt.title(params["industry"], titles.get(params["industry"], ""))
+        what += f" · {params['industry']} {title}"
     if params["cluster"]:
         names = ev.clusters_list(store, cache=cache).set_index("code")["name"]
         what += f" · {names.get(params['cluster'], params['cluster'])}"
@@ -291,13 +297,15 @@ def show_map(
     fmt = formatter_for(request)
     values = ev.map_values(store, cache=cache, **params)
     ranked = sorted(((v, k) for k, v in values.items() if v is not None), reverse=True)[:10]
-    names = ev.regions_list(store, level=None, cache=cache).set_index("code")["name"]
+    names = ev.regions_list(store, level=None, cache=cache).set_index("code")["label"]
     context = {
         "params": params,
         "query": _map_query(params),
         "indicators": ev.MAP_INDICATORS,
         "years": ev.available_years(store, cache),
-        "industries": ev.industries_list(store, cache=cache).to_dict("records"),
+        "industries": fmt.with_titles(ev.industries_list(store, cache=cache), "code").to_dict(
+            "records"
+        ),
         "clusters": ev.clusters_list(store, cache=cache).to_dict("records"),
         "title": _map_title(store, cache, params, fmt),
         "top": [(k, names.get(k, k), v) for v, k in ranked],
@@ -405,7 +413,7 @@ def download_map_table(
     params = _map_params(store, cache, query)
     values = ev.map_values(store, cache=cache, **params)
     regions = ev.regions_list(store, level=params["level"], cache=cache)
-    frame = pd.DataFrame({"region": regions["code"], "name": regions["name"]})
+    frame = pd.DataFrame({"region": regions["code"], "name": regions["label"]})
     frame["value"] = frame["region"].map(values)
     frame = frame[frame["region"].isin(values)].reset_index(drop=True)
     formatter = formatter_for(request)
@@ -435,7 +443,7 @@ def show_locator(request: Request, principal: Reader, store: Store, code: str) -
     same = regions[regions["level"] == level]["code"]
     spec = charts.choropleth(
         {c: (1.0 if c == code else None) for c in same},
-        indicator=str(row["name"].iloc[0]),
+        indicator=str(row["label"].iloc[0]),
         n_classes=1,
         palette=["#0b5cad", "#0b5cad"],
         locale=fmt.language,
@@ -443,7 +451,7 @@ def show_locator(request: Request, principal: Reader, store: Store, code: str) -
         no_data_color="#e3e8ee",
     )
     spec["labels"] = {c: (fmt.gettext("this region") if c == code else "") for c in same}
-    spec["legend"]["items"] = [{"color": "#0b5cad", "label": str(row["name"].iloc[0])}]
+    spec["legend"]["items"] = [{"color": "#0b5cad", "label": str(row["label"].iloc[0])}]
     spec["legend"]["no_data"]["count"] = 0
     return Response(json.dumps(spec, ensure_ascii=False), media_type="application/json")
 
@@ -500,18 +508,18 @@ def _profile_charts(profile: ev.RegionProfile, fmt: Formatter) -> dict[str, dict
             continue
         frame = pd.DataFrame(
             [
-                {"region": profile.code, "label": profile.name, "year": y, "value": v}
+                {"region": profile.code, "label": profile.display_name, "year": y, "value": v}
                 for y, v in figure.trend
             ]
         )
         specs[f"trend-{figure.key}"] = charts.trend_lines(
             frame,
-            title=f"{_(figure.label)}, {profile.name}",
+            title=f"{_(figure.label)}, {profile.display_name}",
             unit=_(figure.unit),
             locale=fmt.language,
             gettext=fmt.gettext,
         )
-    spec_table = profile.block("specialisations").table
+    spec_table = fmt.with_titles(profile.block("specialisations").table)
     if len(spec_table):
         specs["lq"] = charts.lq_bar(
             spec_table[spec_table["share"] >= 0.005],
@@ -521,7 +529,7 @@ def _profile_charts(profile: ev.RegionProfile, fmt: Formatter) -> dict[str, dict
             locale=fmt.language,
             gettext=fmt.gettext,
         )
-    opportunities = profile.block("opportunities").table
+    opportunities = fmt.with_titles(profile.block("opportunities").table)
     if len(opportunities):
         specs["opportunities"] = charts.opportunity_scatter(
             opportunities,
@@ -536,7 +544,7 @@ def _profile_charts(profile: ev.RegionProfile, fmt: Formatter) -> dict[str, dict
             locale=fmt.language,
             gettext=fmt.gettext,
         )
-    shift = profile.block("shift_share").table
+    shift = fmt.with_titles(profile.block("shift_share").table)
     if len(shift):
         top = shift.head(10).copy()
         top["label"] = top["industry"] + " " + top["title"].str.slice(0, 40)
@@ -717,7 +725,8 @@ def show_cluster(
     """A cluster across regions: map of stars, ranking and trend."""
     cache = cache_of(request)
     overview = ev.cluster_overview(store, _code(code), _year(store, cache, year), cache=cache)
-    return _ranking_page(request, store, overview, "cluster", str(overview["name"]))
+    name = formatter_for(request).gettext(str(overview["name"]))
+    return _ranking_page(request, store, overview, "cluster", name)
 
 
 @router.get("/clusters/{code}/ranking.{fmt}", name="evidence:cluster_table")
@@ -742,7 +751,9 @@ def download_cluster_table(
 @router.get("/industries", name="evidence:industries")
 def list_industries(request: Request, principal: Reader, store: Store) -> Response:
     """NACE divisions with figures."""
-    industries = ev.industries_list(store, cache=cache_of(request))
+    industries = formatter_for(request).with_titles(
+        ev.industries_list(store, cache=cache_of(request)), "code"
+    )
     return _page(request, "evidence/industries.html", {"industries": industries.to_dict("records")})
 
 
@@ -753,9 +764,8 @@ def show_industry(
     """An industry across regions: map of location quotients, ranking and trend."""
     cache = cache_of(request)
     overview = ev.industry_overview(store, _code(code), _year(store, cache, year), cache=cache)
-    return _ranking_page(
-        request, store, overview, "industry", f"{overview['code']} {overview['title']}"
-    )
+    title = formatter_for(request).title(overview["code"], overview["title"])
+    return _ranking_page(request, store, overview, "industry", f"{overview['code']} {title}")
 
 
 @router.get("/industries/{code}/ranking.{fmt}", name="evidence:industry_table")
