@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     max_input_bytes: int = 1 << 30
     max_upload_bytes: int = 5 * 1024 * 1024
     secret_key: str = ""
+    # Semantic search with the offline sentence-embedding model when the `semantic` extra is
+    # installed; POLISEE_SEMANTIC=0 keeps full-text ranking only (as without the extra).
+    semantic: bool = True
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

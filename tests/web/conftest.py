@@ -22,7 +22,11 @@ ROLES = ["member", "cluster_manager", "policy_maker", "analyst", "admin"]
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
-    settings = Settings(var_dir=tmp_path / "var", database_url=database_url, secret_key="s" * 40)
+    # Semantic search off: pages read the same whether or not the extra is installed here
+    # (tests/web/test_practices.py switches it on to test the model's path).
+    settings = Settings(
+        var_dir=tmp_path / "var", database_url=database_url, secret_key="s" * 40, semantic=False
+    )
     application = create_app(settings, max_request_bytes=64 * 1024)
     yield application
     application.state.engine.dispose()

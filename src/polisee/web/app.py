@@ -15,6 +15,7 @@ from polisee.config import Settings
 from polisee.records.db import make_engine, make_session_factory, transaction
 from polisee.records.migrate import upgrade
 from polisee.services.financing import ensure_builtin_ladders
+from polisee.services.semantic import SemanticSearch
 from polisee.web.errors import install_error_handlers
 from polisee.web.evidence_app import install_evidence
 from polisee.web.routes import (
@@ -96,6 +97,7 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.secret_key = _secret_key(settings)
+    app.state.semantic = SemanticSearch(settings.semantic)
     app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from polisee.services.permissions import Permission, check_permission
+from polisee.services.semantic import SemanticSearch
 from polisee.services.sessions import ANONYMOUS, Principal, resolve_session
 
 __all__ = [
@@ -27,9 +28,11 @@ __all__ = [
     "CsrfRejected",
     "DbSession",
     "SecurityHeadersMiddleware",
+    "Semantic",
     "csrf_token_for",
     "get_db",
     "get_principal",
+    "get_semantic",
     "iter_routes",
     "require",
     "route_permission",
@@ -75,6 +78,15 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def get_semantic(request: Request) -> SemanticSearch:
+    """The deployment's semantic search (``Settings.semantic``; on unless switched off)."""
+    search: SemanticSearch = getattr(request.app.state, "semantic", SemanticSearch())
+    return search
+
+
+Semantic = Annotated[SemanticSearch, Depends(get_semantic)]
 
 
 def get_principal(request: Request, db: DbSession) -> Principal:

@@ -16,7 +16,7 @@ from polisee.services import practices as pr
 from polisee.services.permissions import Permission
 from polisee.services.sessions import Principal
 from polisee.web.routes.api import API_ERRORS
-from polisee.web.security import DbSession, require
+from polisee.web.security import DbSession, Semantic, require
 
 __all__ = [
     "AttachmentOut",
@@ -144,6 +144,7 @@ class RecommendationOut(BaseModel):
 def list_practices(
     db: DbSession,
     principal: Reader,
+    semantic: Semantic,
     q: Annotated[str, Query(max_length=200)] = "",
     theme: Facet = [],  # noqa: B006  (FastAPI copies query defaults)
     instrument: Facet = [],  # noqa: B006
@@ -163,13 +164,13 @@ def list_practices(
         principal=principal,
         scope=scope,
         mode=mode,
-        encoder=pr.default_encoder() if mode == "semantic" else None,
+        encoder=semantic.encoder() if mode == "semantic" else None,
         per_page=per_page,
     )
     return PracticePage(
         query=result.query,
         mode=result.mode,
-        semantic_available=pr.semantic_available(),
+        semantic_available=semantic.available,
         total=result.total,
         page=result.page,
         per_page=result.per_page,
@@ -202,6 +203,7 @@ def list_practices(
 def recommend_practices(
     db: DbSession,
     principal: Reader,
+    semantic: Semantic,
     region: Annotated[str, Query(max_length=10)],
     criterion: Annotated[str, Query(max_length=300)],
     theme: Annotated[str, Query(max_length=64)] = "",
@@ -219,7 +221,7 @@ def recommend_practices(
         region_code=region.upper(),
         peer_regions=[p.upper() for p in peers],
         limit_per_gap=limit,
-        encoder=pr.default_encoder(),
+        encoder=semantic.encoder(),
     )[0]
     return [
         RecommendationOut(

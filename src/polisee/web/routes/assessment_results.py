@@ -26,7 +26,7 @@ from polisee.web.routes._assessment_common import (
     statistics,
 )
 from polisee.web.routes.evidence import Formatter, formatter_for
-from polisee.web.security import DbSession
+from polisee.web.security import DbSession, Semantic
 from polisee.web.templating import render
 
 __all__ = ["router"]
@@ -107,7 +107,7 @@ def _data_scores(request: Request, db: Session, found: sa.Results) -> list[sa.Th
 
 @router.get("/assessments/{assessment_id}/results", name="assessments:results")
 def show_results(
-    request: Request, db: DbSession, principal: Reader, assessment_id: int
+    request: Request, db: DbSession, principal: Reader, semantic: Semantic, assessment_id: int
 ) -> Response:
     """The results page; open to the owner's organisation, reviewers, respondents who have
     submitted, and everyone signed in once published."""
@@ -155,7 +155,7 @@ def show_results(
             region_code=found.assessment.region_code,
             peer_regions=peers,
             limit_per_gap=3,
-            encoder=pr.default_encoder(),
+            encoder=semantic.encoder(),
         )
         if gaps
         else [],

@@ -12,7 +12,6 @@ from polisee.errors import InputError
 from polisee.records.partners import PartnerProfile
 from polisee.services import partners as pt
 from polisee.services.permissions import Permission
-from polisee.services.semantic import default_encoder
 from polisee.services.sessions import Principal
 from polisee.web.routes._partners_common import (
     COLLABORATION_LABELS,
@@ -25,7 +24,7 @@ from polisee.web.routes._partners_common import (
     statistics,
     viewer,
 )
-from polisee.web.security import DbSession, require
+from polisee.web.security import DbSession, get_semantic, require
 from polisee.web.templating import render
 
 __all__ = ["router"]
@@ -178,7 +177,7 @@ def create_profile(
         viewer(db, principal),
         organisation_id,
         profile,
-        encoder=default_encoder(),
+        encoder=get_semantic(request).encoder(),
     )
     url = request.url_for("partners:show", profile_id=created.id)
     return RedirectResponse(str(url), status_code=303)
@@ -229,7 +228,7 @@ def update_profile(
         viewer(db, principal),
         profile_id,
         profile,
-        encoder=default_encoder(),
+        encoder=get_semantic(request).encoder(),
     )
     url = request.url_for("partners:show", profile_id=profile_id)
     return RedirectResponse(str(url), status_code=303)
@@ -250,7 +249,7 @@ def match_result(
         weights=weights,
         store=store,
         cache=cache,
-        encoder=default_encoder(),
+        encoder=get_semantic(request).encoder(),
         limit=limit,
         country=params.get("country", "")[:2],
         cooperation_type=params.get("cooperation_type", "")[:16],

@@ -23,7 +23,7 @@ from polisee.services import practices as pr
 from polisee.services.groups import reports_citing
 from polisee.services.permissions import Permission
 from polisee.services.sessions import Principal
-from polisee.web.security import DbSession, require
+from polisee.web.security import DbSession, Semantic, require
 from polisee.web.templating import render
 
 __all__ = [
@@ -175,6 +175,7 @@ def list_practices(
     request: Request,
     db: DbSession,
     principal: Reader,
+    semantic: Semantic,
     q: Annotated[str, Query(max_length=200)] = "",
     theme: Facet = [],  # noqa: B006  (FastAPI copies query defaults)
     instrument: Facet = [],  # noqa: B006
@@ -185,7 +186,7 @@ def list_practices(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
     """Search the practices; htmx requests get only the results block."""
-    encoder = pr.default_encoder() if mode == "semantic" else None
+    encoder = semantic.encoder() if mode == "semantic" else None
     result = pr.search_practices(
         db,
         q,
@@ -200,7 +201,7 @@ def list_practices(
         "result": result,
         "scope": scope,
         "asked_mode": mode,
-        "semantic_installed": pr.semantic_available(),
+        "semantic_installed": semantic.available,
         **_choices(),
     }
     block = "results" if request.headers.get("hx-request") == "true" else None
@@ -212,6 +213,7 @@ def recommend_practices(
     request: Request,
     db: DbSession,
     principal: Reader,
+    semantic: Semantic,
     region: Annotated[str, Query(max_length=10)] = "",
     theme: Annotated[str, Query(max_length=64)] = "",
     criterion: Annotated[str, Query(max_length=300)] = "",
@@ -229,7 +231,7 @@ def recommend_practices(
             [gap],
             region_code=region.strip().upper(),
             peer_regions=[p.strip().upper() for p in peers.split(",") if p.strip()],
-            encoder=pr.default_encoder(),
+            encoder=semantic.encoder(),
         )[0]
     context = {
         "recommendations": recommendations,
