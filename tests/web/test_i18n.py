@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gettext
 import re
 from collections import Counter
 from io import BytesIO
@@ -143,6 +144,12 @@ def _first(value: str | tuple[str, ...]) -> str:
     return value if isinstance(value, str) else value[0]
 
 
+def _only_for_one(plural_expr: str, index: int) -> bool:
+    """Whether plural form ``index`` serves n == 1 and no other n up to 1000."""
+    rule = gettext.c2py(plural_expr)
+    return [n for n in range(1001) if rule(n) == index] == [1]
+
+
 def catalogue_problems(language: str, name: str) -> list[str]:
     """What is wrong with ``<language>/LC_MESSAGES/<name>`` against the English file
     (the logic of the translators' check_po.py)."""
@@ -173,8 +180,9 @@ def catalogue_problems(language: str, name: str) -> list[str]:
         wanted = Counter(PLACEHOLDER.findall(ids[-1]))
         for i, text in enumerate(strings):
             found = Counter(PLACEHOLDER.findall(text))
-            # A plural form but the last may leave the count out ("havonta").
-            lenient = isinstance(key, tuple) and i < len(strings) - 1
+            # A form used for n == 1 alone may leave the count out ("havonta"); one that
+            # Croatian or Slovenian also use for 21 or 101 may not.
+            lenient = isinstance(key, tuple) and _only_for_one(catalog.plural_expr, i)
             if (found - wanted) if lenient else (found != wanted):
                 problems.append(f"placeholders differ: {ids[0]!r} -> {text!r}")
     try:
