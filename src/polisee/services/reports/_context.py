@@ -13,6 +13,7 @@ from polisee.errors import InputError, NotFound
 from polisee.services import evidence as ev
 from polisee.services.reports._model import Column, Paragraphs, Table
 from polisee.sources.classifications import load_nace
+from polisee.statsdb import StatsStore
 
 __all__ = [
     "ReportContext",
@@ -21,6 +22,7 @@ __all__ = [
     "lower_first",
     "readings_of",
     "records_of",
+    "region_label",
     "rows_caption",
     "say",
 ]
@@ -141,3 +143,13 @@ def data_table(
         shown=shown,
         caption=rows_caption(ctx, shown, len(rows)) if shown is not None else "",
     )
+
+
+def region_label(store: StatsStore | None, code: str) -> str:
+    """ "Közép-Dunántúl (HU21)": the region's name from the statistics with its code; the
+    code alone without statistics or when the store does not know it."""
+    if store is None or len(code) < 2:
+        return code
+    regions = store.regions(country=code[:2])
+    names = regions.loc[regions["code"] == code, "name"]
+    return f"{names.iloc[0]} ({code})" if len(names) and names.iloc[0] else code
