@@ -14,7 +14,7 @@ from polisee.records.accounts import User
 from polisee.records.base import utcnow
 from polisee.records.permissions import ANONYMOUS_PERMISSIONS, Permission, permissions_for
 from polisee.records.sessions import LoginFailure, WebSession
-from polisee.services.accounts import authenticate, hash_token, roles_of
+from polisee.services.accounts import authenticate, find_user, hash_token, roles_of
 from polisee.services.audit import Actor, record_change
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "TooManyAttempts",
     "end_other_sessions",
     "end_session",
+    "principal_of_user",
     "resolve_session",
     "sign_in",
 ]
@@ -151,6 +152,21 @@ def _principal(session: Session, user: User, web: WebSession) -> Principal:
         display_name=user.display_name,
         permissions=permissions_for(roles_of(session, user.id)),
         csrf_token=web.csrf_token,
+    )
+
+
+def principal_of_user(session: Session, email: str) -> Principal:
+    """The principal of the user with ``email``, for acting as that user outside the web
+    (``polisee report assessment 3 --as pm@agency.eu``): their roles' permissions, no session.
+    NotFound for an unknown email; PermissionDenied for a deactivated account."""
+    user = find_user(session, email)
+    if not user.active:
+        raise PermissionDenied(f"the account {user.email!r} is deactivated")
+    return Principal(
+        user_id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        permissions=permissions_for(roles_of(session, user.id)),
     )
 
 

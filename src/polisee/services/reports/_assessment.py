@@ -359,10 +359,7 @@ def _criteria(f: _Facts) -> Section:
                     "theme": str(t.theme.number),
                     "criterion": c.criterion.title(lang),
                     **_stat_row(f.ctx, c.stats),
-                    **{
-                        f"group_{g.value}": c.stats.group_medians.get(g)
-                        for g in StakeholderGroup
-                    },
+                    **{f"group_{g.value}": c.stats.group_medians.get(g) for g in StakeholderGroup},
                     "change": c.change,
                     "peers": c.peer_median,
                     "key": c.criterion.key,
@@ -411,9 +408,7 @@ def _data(f: _Facts) -> Section:
             "No statistics are loaded yet, so the indicators from the data are not shown "
             "beside the scores. An analyst loads them with polisee data load or polisee demo."
         )
-        return Section(
-            "data", _("Self-scores and what the data say"), [Paragraphs([note], "note")]
-        )
+        return Section("data", _("Self-scores and what the data say"), [Paragraphs([note], "note")])
     blocks: list[Block] = []
     rows: list[dict[str, Any]] = []
     sources: list[ev.Source] = []
@@ -426,7 +421,9 @@ def _data(f: _Facts) -> Section:
                 "theme": t.theme.label(lang)
             }
         else:
-            head = _("Respondents scored %(theme)s %(score)s of %(max)s (median); the data show:") % {
+            head = _(
+                "Respondents scored %(theme)s %(score)s of %(max)s (median); the data show:"
+            ) % {
                 "theme": t.theme.label(lang),
                 "score": fmt.num(t.stats.median, decimals=1),
                 "max": r.definition.max_score,
@@ -587,7 +584,9 @@ def _benchmark(f: _Facts) -> Section | None:
     if f.peers_chosen:
         head = _("Peer regions chosen by the owner:")
     else:
-        head = _("Peer regions suggested from the statistics (nearest by industry structure and size):")
+        head = _(
+            "Peer regions suggested from the statistics (nearest by industry structure and size):"
+        )
     texts = [f"{head} {', '.join(f.peers)}."]
     texts.extend(f"{p.region_code}: {p.title} ({p.round_year})" for p in bench.peers)
     texts.extend(f"{code}: {_('no published results')}" for code in bench.missing)

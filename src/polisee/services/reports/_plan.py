@@ -92,6 +92,7 @@ PROGRESS_NOTE = (
 )
 
 Step = Callable[[int, int, str], None]
+Day = date  # _Plan has a method named "date"
 
 
 def _quiet(done: int, total: int, what: str) -> None:
@@ -120,17 +121,17 @@ class _Plan:
             return "–"
         return format_number(float(value), "EUR", self.language, decimals=0)
 
-    def date(self, value: date | None) -> str:
+    def date(self, value: Day | None) -> str:
         if value is None:
             return "–"
         return str(format_date(value, format="medium", locale=self.language))
 
-    def when(self, value: int | date | None) -> str:
+    def when(self, value: int | Day | None) -> str:
         if value is None:
             return "–"
         return str(value) if isinstance(value, int) else self.date(value)
 
-    def value(self, state: pl.KpiState, number: float | None, when: int | date | None) -> str:
+    def value(self, state: pl.KpiState, number: float | None, when: int | Day | None) -> str:
         """A KPI value with its unit and time, as the dashboard writes it."""
         text = self.num(number, state.kpi.unit)
         return f"{text} ({self.when(when)})" if number is not None else text
@@ -171,7 +172,7 @@ def _on_track(state: pl.KpiState) -> bool:
 
 def _summary(p: _Plan) -> Section:
     _, m = p.ctx._, p.m
-    texts = []
+    texts: list[str] = []
     if m.plan.summary:
         texts.extend(line for line in m.plan.summary.splitlines() if line.strip())
     good = sum(1 for k in m.kpis if _on_track(k))
@@ -522,20 +523,21 @@ def _budget(p: _Plan) -> Section:
         entry[0] += a.action.budget_eur or 0
         entry[1] += 1
     total = sum(v[0] for v in totals.values())
-    rows = [
+    ordered = sorted(totals.items(), key=lambda kv: -kv[1][0])
+    rows: list[dict[str, Any]] = [
         {
             "source": source,
             "actions": count,
             "budget": amount,
             "share": amount / total if total else None,
         }
-        for source, (amount, count) in sorted(totals.items(), key=lambda kv: -kv[1][0])
+        for source, (amount, count) in ordered
     ]
     blocks: list[Block] = []
     if rows and total:
         title = _("Budget by funding source")
         svg = bar_chart(
-            [Bar(r["source"], float(r["budget"]), p.money(r["budget"])) for r in rows],
+            [Bar(source, float(amount), p.money(amount)) for source, (amount, _n) in ordered],
             title=title,
             axis_label=_("euro"),
             tick_format=lambda v: format_number(v, "", p.language, significant=3),
@@ -625,9 +627,7 @@ def _pilots(p: _Plan) -> Section | None:
                 "before": e.before if e else "",
                 "after": e.after if e else "",
                 "lessons": e.lessons if e else "",
-                "practice": practice_link(p.base_url, e.practice_id)
-                if e and e.practice_id
-                else "",
+                "practice": practice_link(p.base_url, e.practice_id) if e and e.practice_id else "",
             }
         )
     blocks.append(
@@ -771,9 +771,7 @@ def plan_report(
         generated_text=generated,
         running_title=_("Monitoring report: {title}").format(title=plan.title),
         footer=ev.full_stop(
-            _("Source: action plan records on polisee. Generated on {date}.").format(
-                date=generated
-            )
+            _("Source: action plan records on polisee. Generated on {date}.").format(date=generated)
         ),
         cover_facts=[
             (_("Plan"), plan.title),

@@ -755,16 +755,14 @@ def radar_chart(
     radius = max(min((width - legend_room) / 2 - label_room - 6, height / 2 - 26), 20.0)
     n = len(axes)
     out = _svg_open(width, height, title)
-    steps = max(int(math.floor(max_value)), 1)
+    steps = max(math.floor(max_value), 1)
     for step in range(1, steps + 1):
         value = max_value * step / steps
         ring = " ".join(
             f"{_n(x)},{_n(y)}"
             for x, y in (radar_point(i, n, value, max_value, cx, cy, radius) for i in range(n))
         )
-        out.append(
-            f'<polygon points="{ring}" fill="none" stroke="{_GRID}" stroke-width="0.8"/>'
-        )
+        out.append(f'<polygon points="{ring}" fill="none" stroke="{_GRID}" stroke-width="0.8"/>')
         _x, ry = radar_point(0, n, value, max_value, cx, cy, radius)
         out.append(
             f'<text x="{_n(cx + 3)}" y="{_n(ry + 9)}" fill="{_MUTED}" font-size="8">'

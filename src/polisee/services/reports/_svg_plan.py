@@ -325,7 +325,9 @@ def gantt_chart(
 
 def _diamond(cx: float, cy: float, r: float, status: MarkStatus) -> str:
     colour = STATUS_COLORS[status]
-    points = f"{_n(cx)},{_n(cy - r)} {_n(cx + r)},{_n(cy)} {_n(cx)},{_n(cy + r)} {_n(cx - r)},{_n(cy)}"
+    points = (
+        f"{_n(cx)},{_n(cy - r)} {_n(cx + r)},{_n(cy)} {_n(cx)},{_n(cy + r)} {_n(cx - r)},{_n(cy)}"
+    )
     if status == "upcoming":
         return f'<polygon points="{points}" fill="#ffffff" stroke="{colour}" stroke-width="1.5"/>'
     ring = (
