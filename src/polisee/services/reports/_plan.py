@@ -287,7 +287,7 @@ def _objectives(p: _Plan) -> Section:
         ],
         rows,
     )
-    return Section("objectives", _("Objectives"), [table], new_page=True)
+    return Section("objectives", _("Objectives"), [table])
 
 
 def _kpis(p: _Plan) -> Section:
