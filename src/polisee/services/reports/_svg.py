@@ -74,7 +74,8 @@ def truncate(text: str, width: float, size: float) -> str:
     >>> truncate("Short", 100, 10)
     'Short'
     """
-    room = int(width / (size * _CHAR_WIDTH))
+    # The epsilon keeps a label that fits exactly (44.8 / 5.6 = 7.999...) whole.
+    room = int(width / (size * _CHAR_WIDTH) + 1e-6)
     if len(text) <= room:
         return text
     return text[: max(room - 1, 1)].rstrip(" ,;") + "…"
