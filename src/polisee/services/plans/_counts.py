@@ -43,7 +43,7 @@ def plan_counts(session: Session, plan_ids: Sequence[int]) -> dict[int, PlanCoun
                 select(model.plan_id, func.count())
                 .where(model.plan_id.in_(ids))
                 .group_by(model.plan_id)
-            ).tuples()
+            ).all()
         )
     found["milestones"] = dict(
         session.execute(
@@ -51,7 +51,7 @@ def plan_counts(session: Session, plan_ids: Sequence[int]) -> dict[int, PlanCoun
             .join(Milestone, Milestone.action_id == Action.id)
             .where(Action.plan_id.in_(ids))
             .group_by(Action.plan_id)
-        ).tuples()
+        ).all()
     )
     return {
         plan_id: PlanCounts(**{name: counts.get(plan_id, 0) for name, counts in found.items()})
