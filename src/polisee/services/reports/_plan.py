@@ -344,7 +344,6 @@ def _kpis(p: _Plan) -> Section:
                 "expected": s.progress.expected,
                 "status": p.label(KPI_STATUS, s.progress.status)
                 + (f" – {problem}" if problem else ""),
-                "on_track": _("yes") if _on_track(s) else _("no"),
             }
         )
     blocks.append(
