@@ -518,7 +518,7 @@ def _data(f: _Facts) -> Section:
         blocks.append(
             Paragraphs([_("The statistics hold no indicator for this region yet.")], "note")
         )
-    return Section("data", _("Self-scores and what the data say"), blocks, new_page=True)
+    return Section("data", _("Self-scores and what the data say"), blocks)
 
 
 def _previous(f: _Facts) -> Section | None:
