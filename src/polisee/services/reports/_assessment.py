@@ -10,23 +10,20 @@ when the results are not open to the principal.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from polisee import __version__
 from polisee.errors import NotFound
-from polisee.records.assessments import Answer, AnswerStatus, Respondent, StakeholderGroup
-from polisee.records.practices import Practice
+from polisee.records.assessments import StakeholderGroup
 from polisee.services import assessment as sa
 from polisee.services import evidence as ev
 from polisee.services import practices as pr
-from polisee.services.permissions import Permission, check_permission
+from polisee.services.reports._assessment_facts import GROUP_LABELS, gather_facts, practice_link
+from polisee.services.reports._assessment_facts import AssessmentFacts as _Facts
 from polisee.services.reports._context import ReportContext, region_label
 from polisee.services.reports._model import (
     Block,
@@ -40,23 +37,14 @@ from polisee.services.reports._model import (
     Table,
 )
 from polisee.services.reports._svg import Bar, RadarSeries, bar_chart, radar_chart
-from polisee.services.scoreboard import theme_scores
 from polisee.services.sessions import Principal
 from polisee.statsdb import StatsStore
 
-__all__ = ["ASSESSMENT_STEPS", "GROUP_LABELS", "assessment_report", "practice_link"]
+__all__ = ["ASSESSMENT_STEPS", "assessment_report"]
 
 #: Steps :func:`assessment_report` reports to ``on_step`` (for progress bars).
 ASSESSMENT_STEPS = 4
 CHART_WIDTH = 660.0
-# English labels are msgids of the assessment catalogue (the pages use the same).
-GROUP_LABELS: dict[StakeholderGroup, str] = {
-    StakeholderGroup.PUBLIC_AUTHORITY: "Public authority",
-    StakeholderGroup.CLUSTER_ORGANISATION: "Cluster organisation",
-    StakeholderGroup.RESEARCH: "Research",
-    StakeholderGroup.BUSINESS: "Business",
-    StakeholderGroup.CIVIL_SOCIETY: "Civil society",
-}
 VERDICTS = {
     "higher": "The self-score is higher than the data suggest.",
     "lower": "The self-score is lower than the data suggest.",
@@ -76,113 +64,6 @@ Step = Callable[[int, int, str], None]
 
 def _quiet(done: int, total: int, what: str) -> None:
     """The default progress callback: report nothing."""
-
-
-def practice_link(base_url: str, practice_id: int) -> str:
-    """The address of a practice's page: ``{base_url}/practices/{id}`` (a path without a
-    base URL).
-
-    >>> practice_link("https://polisee.example.eu/", 7)
-    'https://polisee.example.eu/practices/7'
-    >>> practice_link("", 7)
-    '/practices/7'
-    """
-    return f"{base_url.rstrip('/')}/practices/{practice_id}"
-
-
-@dataclass
-class _Facts:
-    """What the sections are made of, gathered once."""
-
-    ctx: ReportContext
-    found: sa.Results
-    peers: list[str]
-    peers_chosen: bool
-    by_group: list[tuple[StakeholderGroup, int, int]]
-    indicators: dict[str, list[sa.IndicatorValue]]
-    data_scores: list[sa.ThemeComparison]
-    stats_loaded: bool
-    gaps: list[pr.Gap]
-    recommendations: list[pr.GapRecommendations]
-    pins: list[sa.PinView]
-    practice_regions: dict[int, tuple[str, ...]]
-    base_url: str
-
-    @property
-    def language(self) -> str:
-        return self.ctx.language
-
-    def num(self, value: float | None, decimals: int = 1) -> str:
-        return "–" if value is None else self.ctx.fmt.num(value, decimals=decimals)
-
-
-# --- gathering -------------------------------------------------------------------------------
-
-
-def _respondents_by_group(
-    session: Session, found: sa.Results
-) -> list[tuple[StakeholderGroup, int, int]]:
-    """Per stakeholder group: respondents invited and those who submitted every answer."""
-    rows = session.execute(
-        select(Respondent.id, Respondent.stakeholder_group).where(
-            Respondent.assessment_id == found.assessment.id
-        )
-    ).all()
-    submitted = dict(
-        session.execute(
-            select(Answer.respondent_id, func.count())
-            .join(Respondent, Respondent.id == Answer.respondent_id)
-            .where(
-                Respondent.assessment_id == found.assessment.id,
-                Answer.status == AnswerStatus.SUBMITTED,
-            )
-            .group_by(Answer.respondent_id)
-        ).all()
-    )
-    needed = len(found.definition.criteria)
-    invited = Counter(group for _, group in rows)
-    done = Counter(group for rid, group in rows if submitted.get(rid, 0) >= needed)
-    return [(g, invited[g], done[g]) for g in StakeholderGroup if invited[g]]
-
-
-def _indicators(
-    store: StatsStore | None,
-    cache: ev.EvidenceCache | None,
-    found: sa.Results,
-    peers: list[str],
-) -> dict[str, list[sa.IndicatorValue]]:
-    """Per theme the indicators its criteria name, for the region and its peers (the page's)."""
-    keys = list(dict.fromkeys(k for c in found.definition.criteria for k in c.indicators))
-    if store is None or not keys:
-        return {}
-    values = sa.region_indicators(
-        store, found.assessment.region_code, keys, peers=peers, cache=cache
-    )
-    by_theme: dict[str, list[sa.IndicatorValue]] = {}
-    for theme in found.definition.themes:
-        wanted = dict.fromkeys(k for c in theme.criteria for k in c.indicators)
-        by_theme[theme.key] = [values[k] for k in wanted if values[k].value is not None]
-    return by_theme
-
-
-def _data_scores(
-    store: StatsStore | None, cache: ev.EvidenceCache | None, found: sa.Results
-) -> list[sa.ThemeComparison]:
-    if store is None:
-        return []
-    try:
-        scores = theme_scores(store, found.assessment.region_code, cache=cache)
-    except NotFound:
-        return []
-    medians = {t.theme.key: t.stats.median for t in found.themes}
-    return sa.compare_with_data(medians, found.definition.max_score, scores)
-
-
-def _practice_regions(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
-    practices = session.scalars(
-        select(Practice).where(Practice.id.in_(ids)).options(selectinload(Practice.regions))
-    )
-    return {p.id: tuple(sorted(r.region_code for r in p.regions)) for p in practices}
 
 
 # --- sections --------------------------------------------------------------------------------
@@ -811,48 +692,19 @@ def assessment_report(
     """
     ctx = ReportContext(language)
     _ = ctx._
-    check_permission(principal.permissions, Permission.ASSESSMENT_READ)
     on_step(0, ASSESSMENT_STEPS, "results")
-    access = sa.access(session, assessment_id, principal)
-    sa.require_results(access)
-    chosen = list(access.assessment.peer_regions)
-    suggested = (
-        sa.suggested_peers(store, access.assessment.region_code, cache=cache)
-        if store is not None and not chosen
-        else []
-    )
-    peers = chosen or suggested
-    found = sa.results(session, assessment_id, viewer=principal, peers=peers)
-    on_step(1, ASSESSMENT_STEPS, "statistics")
-    gaps = sa.gaps_of(found, language)
-    pins = sa.pinned_practices(session, assessment_id, principal=principal)
-    recommendations = (
-        pr.recommend_practices(
-            session,
-            gaps,
-            region_code=found.assessment.region_code,
-            peer_regions=peers,
-            limit_per_gap=3,
-            encoder=encoder,
-        )
-        if gaps
-        else []
-    )
-    facts = _Facts(
-        ctx=ctx,
-        found=found,
-        peers=peers,
-        peers_chosen=bool(chosen),
-        by_group=_respondents_by_group(session, found),
-        indicators=_indicators(store, cache, found, peers),
-        data_scores=_data_scores(store, cache, found),
-        stats_loaded=store is not None,
-        gaps=gaps,
-        recommendations=recommendations,
-        pins=pins,
-        practice_regions=_practice_regions(session, [p.practice_id for p in pins]),
+    facts = gather_facts(
+        session,
+        assessment_id,
+        principal,
+        language=language,
+        store=store,
+        cache=cache,
+        encoder=encoder,
         base_url=base_url,
     )
+    found = facts.found
+    on_step(1, ASSESSMENT_STEPS, "statistics")
     on_step(2, ASSESSMENT_STEPS, "charts")
     sections = [
         s

@@ -22,7 +22,7 @@ from polisee.records.plans import ActionStatus, KpiKind
 from polisee.services import evidence as ev
 from polisee.services import plans as pl
 from polisee.services.i18n import format_number, translations
-from polisee.services.reports._assessment import practice_link
+from polisee.services.reports._assessment_facts import practice_link
 from polisee.services.reports._context import ReportContext, region_label
 from polisee.services.reports._model import (
     Block,
