@@ -210,6 +210,7 @@ ASSESSMENTS = [
     ),
     ("GET", "/assessments/{assessment_id}/results", f"{_A}/results", None, SIGNED_IN, 404),
     ("GET", "/assessments/{assessment_id}/results.csv", f"{_A}/results.csv", None, SIGNED_IN, 404),
+    ("GET", "/assessments/{assessment_id}/report.{fmt}", f"{_A}/report.pdf", None, SIGNED_IN, 404),
     (
         "POST",
         "/assessments/{assessment_id}/peers",
@@ -695,6 +696,10 @@ PLANS: list[tuple[str, str, str, dict[str, str] | None, frozenset[str], int]] = 
     ("POST", "/plans", "/plans", {}, PLAN_EDITORS, 422),
     ("GET", "/plans/{plan_id}", _P, None, SIGNED_IN, 404),
     ("GET", "/plans/{plan_id}/kpis.{fmt}", f"{_P}/kpis.csv", None, SIGNED_IN, 404),
+    ("GET", "/plans/{plan_id}/report.{fmt}", f"{_P}/report.pdf", None, SIGNED_IN, 404),
+    ("GET", "/api/v1/plans", "/api/v1/plans", None, SIGNED_IN, 200),
+    ("GET", "/api/v1/plans/{plan_id}", f"/api/v1{_P}", None, SIGNED_IN, 404),
+    ("GET", "/api/v1/plans/{plan_id}/kpis", f"/api/v1{_P}/kpis", None, SIGNED_IN, 404),
     ("GET", "/plans/{plan_id}/kpis/{kpi_id}/reports", f"{_P}/kpis/1/reports", None, SIGNED_IN, 404),
     (
         "POST",

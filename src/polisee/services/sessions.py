@@ -14,7 +14,7 @@ from polisee.records.accounts import User
 from polisee.records.base import utcnow
 from polisee.records.permissions import ANONYMOUS_PERMISSIONS, Permission, permissions_for
 from polisee.records.sessions import LoginFailure, WebSession
-from polisee.services.accounts import authenticate, hash_token, roles_of
+from polisee.services.accounts import authenticate, find_user, hash_token, roles_of
 from polisee.services.audit import Actor, record_change
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "end_other_sessions",
     "end_session",
     "principal_of",
+    "principal_of_user",
     "resolve_session",
     "sign_in",
 ]
@@ -155,6 +156,16 @@ def principal_of(session: Session, user: User, *, csrf_token: str | None = None)
         permissions=permissions_for(roles_of(session, user.id)),
         csrf_token=csrf_token,
     )
+
+
+def principal_of_user(session: Session, email: str) -> Principal:
+    """The principal of the user with ``email``, for acting as that user outside the web
+    (``polisee report assessment 3 --as pm@agency.eu``): their roles' permissions, no session.
+    NotFound for an unknown email; PermissionDenied for a deactivated account."""
+    user = find_user(session, email)
+    if not user.active:
+        raise PermissionDenied(f"the account {user.email!r} is deactivated")
+    return principal_of(session, user)
 
 
 def resolve_session(session: Session, token: str | None) -> Principal:

@@ -23,6 +23,7 @@ from polisee.web.routes import (
     api,
     api_clusters,
     api_partners,
+    api_plans,
     api_practices,
     api_scoreboard,
     assessment_links,
@@ -122,6 +123,7 @@ def create_app(settings: Settings, *, max_request_bytes: int = MAX_REQUEST_BYTES
         api_partners,
         plans,
         plan_editor,
+        api_plans,
     ):
         app.include_router(module.router)
     install_practices(app, settings)

@@ -22,6 +22,7 @@ from polisee.services.plans._access import (
     organisations_of,
     viewable,
 )
+from polisee.services.plans._counts import PlanCounts, plan_counts
 from polisee.services.plans._deadlines import (
     DUE_SOON_DAYS,
     ReportDue,
@@ -126,6 +127,7 @@ __all__ = [
     "ObjectiveView",
     "PilotInput",
     "PlanAccess",
+    "PlanCounts",
     "PlanInput",
     "PlanStatus",
     "PlanSummary",
@@ -159,6 +161,7 @@ __all__ = [
     "organisations_of",
     "parse_date",
     "pilot_practice_input",
+    "plan_counts",
     "plan_monitoring",
     "practice_choices",
     "practice_from_pilot",

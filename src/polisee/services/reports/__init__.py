@@ -8,14 +8,15 @@ figures (:class:`Chart`, inline SVG). The *renderers* know nothing about report 
 WeasyPrint, :func:`render_xlsx` writes one sheet per table and a "Sources and notes" sheet;
 :func:`export` picks one by format and names the file.
 
-Adding a report type (the assessment report, the plan monitoring report):
+Report types: the region profile (``_region.py``), the assessment report
+(``_assessment.py``) and the plan monitoring report (``_plan.py``). Adding one:
 
 1. write ``_<type>.py`` with a function ``<type>_report(..., language, today, on_step) ->
    Report`` that reads its service (e.g. an assessment and its responses) and returns
    sections. :class:`._context.ReportContext` gives the language's formatter and ``_``;
    ``data_table`` turns a frame into a :class:`Table` with sources and notes; draw charts
-   with :mod:`._svg` (bars, diverging bars, lines, scatter; add a radar there for the
-   assessment) and maps with :mod:`._map`. ``_region.py`` is the worked example;
+   with :mod:`._svg` (bars, diverging bars, lines, scatter, radar), :mod:`._svg_plan`
+   (progress against targets, Gantt-like timeline) and maps with :mod:`._map`. ``_region.py`` is the worked example;
 2. export it here and add its strings to ``web/locales/{en,hu}/LC_MESSAGES/reports.po``
    (``tests/services/test_reports.py`` checks every ``_("...")`` of this package is there);
 3. call it from the CLI (``polisee report <type>``) and a web route, both passing the
@@ -28,6 +29,7 @@ number and date formatting are shared with the web through :mod:`polisee.service
 
 from __future__ import annotations
 
+from polisee.services.reports._assessment import ASSESSMENT_STEPS, assessment_report
 from polisee.services.reports._map import choropleth_svg, frame_around, mercator
 from polisee.services.reports._model import (
     Block,
@@ -41,6 +43,7 @@ from polisee.services.reports._model import (
     Section,
     Table,
 )
+from polisee.services.reports._plan import PLAN_STEPS, plan_report
 from polisee.services.reports._region import REGION_STEPS, region_report
 from polisee.services.reports._render import (
     FORMATS,
@@ -54,11 +57,14 @@ from polisee.services.reports._render import (
     render_pdf,
     render_xlsx,
 )
-from polisee.services.reports._svg import bar_chart, line_chart, shift_share_chart
+from polisee.services.reports._svg import bar_chart, line_chart, radar_chart, shift_share_chart
+from polisee.services.reports._svg_plan import gantt_chart, progress_chart
 
 __all__ = [
+    "ASSESSMENT_STEPS",
     "FORMATS",
     "MEDIA_TYPES",
+    "PLAN_STEPS",
     "REGION_STEPS",
     "RENDER_STEPS",
     "Block",
@@ -73,13 +79,18 @@ __all__ = [
     "ReportFormat",
     "Section",
     "Table",
+    "assessment_report",
     "bar_chart",
     "cell_text",
     "choropleth_svg",
     "export",
     "frame_around",
+    "gantt_chart",
     "line_chart",
     "mercator",
+    "plan_report",
+    "progress_chart",
+    "radar_chart",
     "region_report",
     "render_html",
     "render_pdf",

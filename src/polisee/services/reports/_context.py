@@ -11,6 +11,8 @@ import pandas as pd
 
 from polisee.services import evidence as ev
 from polisee.services.reports._model import Column, Paragraphs, Table
+from polisee.services.i18n import region_name
+from polisee.statsdb import StatsStore
 
 __all__ = [
     "ReportContext",
@@ -19,6 +21,7 @@ __all__ = [
     "lower_first",
     "readings_of",
     "records_of",
+    "region_label",
     "rows_caption",
     "say",
 ]
@@ -118,3 +121,17 @@ def data_table(
         shown=shown,
         caption=rows_caption(ctx, shown, len(rows)) if shown is not None else "",
     )
+
+
+def region_label(store: StatsStore | None, code: str) -> str:
+    """ "Közép-Dunántúl (HU21)": the region's name from the statistics (Latin script, the
+    national form beside when it differs) with its code; the code alone without statistics
+    or when the store does not know it."""
+    if store is None or len(code) < 2:
+        return code
+    regions = store.regions(country=code[:2])
+    found = regions.loc[regions["code"] == code]
+    if found.empty or not found["name"].iloc[0]:
+        return code
+    latin = found["name_latin"].iloc[0] if "name_latin" in found else ""
+    return f"{region_name(str(latin or found['name'].iloc[0]), str(found['name'].iloc[0]))} ({code})"

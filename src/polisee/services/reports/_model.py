@@ -52,7 +52,8 @@ class Table:
     """A data table with where its figures come from.
 
     ``rows`` hold every row (the XLSX gets them all); the printed document shows the first
-    ``shown`` (all when None). ``caption`` says what is printed ("top 15 of 87"); ``sheet``
+    ``shown`` (all when None; none at all with 0: the table is in the XLSX file only).
+    ``caption`` says what is printed ("top 15 of 87"); ``sheet``
     is a short name for the XLSX sheet (at most 31 characters; the title by default).
     """
 

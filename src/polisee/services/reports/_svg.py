@@ -1,4 +1,4 @@
-"""Static SVG charts for printed reports: horizontal bars and diverging stacked bars.
+"""Static SVG charts for printed reports: bars, diverging stacked bars, lines, scatter, radar.
 
 WeasyPrint runs no JavaScript, so the report cannot use the explorer's ECharts; these pure
 functions draw the same readings as plain SVG. They take texts already translated and
@@ -20,10 +20,12 @@ __all__ = [
     "Bar",
     "Component",
     "Point",
+    "RadarSeries",
     "StackedRow",
     "bar_chart",
     "line_chart",
     "nice_ticks",
+    "radar_chart",
     "scatter_chart",
     "shift_share_chart",
     "stacked_ticks",
@@ -72,7 +74,8 @@ def truncate(text: str, width: float, size: float) -> str:
     >>> truncate("Short", 100, 10)
     'Short'
     """
-    room = int(width / (size * _CHAR_WIDTH))
+    # The epsilon keeps a label that fits exactly (44.8 / 5.6 = 7.999...) whole.
+    room = int(width / (size * _CHAR_WIDTH) + 1e-6)
     if len(text) <= room:
         return text
     return text[: max(room - 1, 1)].rstrip(" ,;") + "…"
@@ -671,5 +674,135 @@ def scatter_chart(
                 f'<text x="{_n(cx)}" y="{_n(cy2)}" text-anchor="{anchor}" fill="{colour}" '
                 f'font-size="{size:g}" font-weight="bold" {stroke}>{escape(label)}</text>'
             )
+    out.append("</svg>")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class RadarSeries:
+    """One polygon of a radar chart: its legend label, a value per axis (None: unknown,
+    drawn at the centre without a dot), colour, and whether its outline is dashed."""
+
+    label: str
+    values: Sequence[float | None]
+    color: str
+    dashed: bool = False
+
+
+def radar_point(
+    index: int, count: int, value: float, max_value: float, cx: float, cy: float, radius: float
+) -> tuple[float, float]:
+    """Where ``value`` on axis ``index`` of ``count`` lies; axis 0 points straight up and the
+    axes go clockwise.
+
+    >>> radar_point(0, 4, 5, 5, 100, 100, 50)
+    (100.0, 50.0)
+    >>> radar_point(1, 4, 2.5, 5, 100, 100, 50)
+    (125.0, 100.0)
+    """
+    angle = 2 * math.pi * index / count
+    r = radius * max(0.0, min(value, max_value)) / max_value
+    return (round(cx + r * math.sin(angle), 6), round(cy - r * math.cos(angle), 6))
+
+
+def radar_chart(
+    axes: Sequence[str],
+    series: Sequence[RadarSeries],
+    *,
+    title: str,
+    max_value: float,
+    ring_format: Callable[[float], str] = _plain,
+    width: float = 660,
+    height: float = 330,
+) -> str:
+    """A radar (spider) chart: one axis per theme from 0 at the centre to ``max_value`` at
+    the rim, a ring at every whole step, and one closed polygon per series with a dot at
+    each known value; the legend is written at the top left.
+
+    Parameters
+    ----------
+    axes : sequence of str
+        Axis names, clockwise from the top; at least three.
+    series : sequence of RadarSeries
+        Drawn in order (the first on the bottom); each with a value per axis.
+    title : str
+        The accessible title.
+    max_value : float
+        The top of the scale (5 for a 0-5 self-assessment).
+    ring_format : callable
+        Writes the ring values as the reader does.
+    width, height : float
+        Size in px.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element.
+    """
+    if len(axes) < 3:
+        raise ValueError(f"expected at least 3 axes, got {len(axes)}")
+    if max_value <= 0:
+        raise ValueError(f"expected a positive max_value, got {max_value}")
+    for s in series:
+        if len(s.values) != len(axes):
+            raise ValueError(
+                f"expected {len(axes)} values in series {s.label!r}, got {len(s.values)}"
+            )
+    size = 10.0
+    legend_room = max((text_width(s.label, size) for s in series), default=0.0) + 30
+    label_room = min(max(text_width(a, size) for a in axes), width * 0.22) + 8
+    cx = legend_room + (width - legend_room) / 2
+    cy = height / 2 + 4
+    radius = max(min((width - legend_room) / 2 - label_room - 6, height / 2 - 26), 20.0)
+    n = len(axes)
+    out = _svg_open(width, height, title)
+    steps = max(math.floor(max_value), 1)
+    for step in range(1, steps + 1):
+        value = max_value * step / steps
+        ring = " ".join(
+            f"{_n(x)},{_n(y)}"
+            for x, y in (radar_point(i, n, value, max_value, cx, cy, radius) for i in range(n))
+        )
+        out.append(f'<polygon points="{ring}" fill="none" stroke="{_GRID}" stroke-width="0.8"/>')
+        _x, ry = radar_point(0, n, value, max_value, cx, cy, radius)
+        out.append(
+            f'<text x="{_n(cx + 3)}" y="{_n(ry + 9)}" fill="{_MUTED}" font-size="8">'
+            f"{escape(ring_format(value))}</text>"
+        )
+    for i, axis in enumerate(axes):
+        x, y = radar_point(i, n, max_value, max_value, cx, cy, radius)
+        out.append(
+            f'<line x1="{_n(cx)}" y1="{_n(cy)}" x2="{_n(x)}" y2="{_n(y)}" stroke="{_GRID}" '
+            f'stroke-width="0.8"/>'
+        )
+        lx, ly = radar_point(i, n, max_value * 1.07, max_value * 1.07, cx, cy, radius * 1.07)
+        anchor = "middle" if abs(lx - cx) < 4 else ("start" if lx > cx else "end")
+        dy = -3 if ly < cy - 4 else (size if ly > cy + 4 else size * 0.36)
+        out.append(
+            f'<text x="{_n(lx)}" y="{_n(ly + dy)}" text-anchor="{anchor}" font-size="{size:g}">'
+            f"{escape(truncate(axis, label_room, size))}</text>"
+        )
+    for s in series:
+        points = [
+            radar_point(i, n, v if v is not None else 0.0, max_value, cx, cy, radius)
+            for i, v in enumerate(s.values)
+        ]
+        dash = ' stroke-dasharray="5 3"' if s.dashed else ""
+        fill = f'fill="{s.color}" fill-opacity="0.12"' if not s.dashed else 'fill="none"'
+        out.append(
+            f'<polygon points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in points)}" {fill} '
+            f'stroke="{s.color}" stroke-width="2"{dash}/>'
+        )
+        for (x, y), v in zip(points, s.values, strict=True):
+            if v is not None:
+                out.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="2.6" fill="{s.color}"/>')
+    for k, s in enumerate(series):
+        ly = 10 + 18 * k
+        dash = ' stroke-dasharray="5 3"' if s.dashed else ""
+        out.append(
+            f'<line x1="2" y1="{_n(ly + 5)}" x2="20" y2="{_n(ly + 5)}" stroke="{s.color}" '
+            f'stroke-width="2.5"{dash}/>'
+        )
+        out.append(f'<text x="25" y="{_n(ly + 9)}" font-size="{size:g}">{escape(s.label)}</text>')
     out.append("</svg>")
     return "".join(out)
