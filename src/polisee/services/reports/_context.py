@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 
 from polisee.services import evidence as ev
-from polisee.services.reports._model import Column, Paragraphs, Table
 from polisee.services.i18n import region_name
+from polisee.services.reports._model import Column, Paragraphs, Table
 from polisee.statsdb import StatsStore
 
 __all__ = [
@@ -134,4 +134,6 @@ def region_label(store: StatsStore | None, code: str) -> str:
     if found.empty or not found["name"].iloc[0]:
         return code
     latin = found["name_latin"].iloc[0] if "name_latin" in found else ""
-    return f"{region_name(str(latin or found['name'].iloc[0]), str(found['name'].iloc[0]))} ({code})"
+    return (
+        f"{region_name(str(latin or found['name'].iloc[0]), str(found['name'].iloc[0]))} ({code})"
+    )
