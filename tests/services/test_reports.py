@@ -59,7 +59,7 @@ def reports(store: StatsStore, cache: ev.EvidenceCache) -> dict[str, Report]:
         language: region_report(
             store, "HU21", language=language, data_dir=default_data_dir(), cache=cache
         )
-        for language in ("en", "hu")
+        for language in ("en", "hu", "de")
     }
 
 
@@ -116,11 +116,34 @@ EXPECTED = {
             "Manufacture of motor vehicles",
         ],
     },
+    # German: numbers with a dot for thousands, the official German NACE title of C29 from
+    # the classification's 26-language file.
+    "de": {
+        "labels": ["Beschäftigte", "BIP je Einwohner", "FuE-Personal", "Örtliche Einheiten"],
+        "numbers": ["277.562", "16.800", "23.607", "5,06"],
+        "phrases": [
+            "Regionsprofil",
+            "Ungarn",
+            "Herstellung von Kraftwagen und Kraftwagenteilen",
+            "Kraftfahrzeugindustrie",
+            "Wichtigste Spezialisierungen",
+            "Wachstumschancen",
+            "Quellen und Anmerkungen",
+            "Seite 1 von",
+        ],
+        "absent": [
+            "Persons employed",
+            "Location quotient",
+            "Page 1",
+            "Automotive",
+            "Manufacture of motor vehicles",
+        ],
+    },
 }
 
 
 @needs_poppler
-@pytest.mark.parametrize("language", ["en", "hu"], ids=["en", "hu"])
+@pytest.mark.parametrize("language", ["en", "hu", "de"], ids=["en", "hu", "de"])
 def test_region_report_pdf_reads_right(reports: dict[str, Report], language: str) -> None:
     report = reports[language]
     SAMPLES.mkdir(parents=True, exist_ok=True)
@@ -146,7 +169,11 @@ def test_region_report_pdf_reads_right(reports: dict[str, Report], language: str
     for needle in expected["absent"]:
         assert needle not in text, needle
     # The last page is numbered "N of N" in the reader's language.
-    last = f"Page {pages} of {pages}" if language == "en" else f"{pages}. oldal / {pages}"
+    last = {
+        "en": f"Page {pages} of {pages}",
+        "hu": f"{pages}. oldal / {pages}",
+        "de": f"Seite {pages} von {pages}",
+    }[language]
     assert last in text
     # The pages as PNG, for a person to look at.
     for old in SAMPLES.glob(f"{path.stem}-*.png"):
@@ -405,3 +432,29 @@ def test_a_greek_pdf_carries_greek_text(
     assert "Κεντρική Μακεδονία" in text
     assert report.kicker == "Προφίλ περιφέρειας"
     assert report.kicker in text
+
+
+@pytest.mark.parametrize(
+    ("language", "sheets", "persons"),
+    [
+        ("hu", ("Fő szakosodási területek", "Források és megjegyzések"), "Foglalkoztatottak"),
+        ("de", ("Wichtigste Spezialisierungen", "Quellen und Anmerkungen"), "Beschäftigte"),
+    ],
+    ids=["hu", "de"],
+)
+def test_region_report_xlsx_speaks_the_readers_language(
+    reports: dict[str, Report], language: str, sheets: tuple[str, str], persons: str
+) -> None:
+    rendered = export(reports[language], "xlsx")
+    SAMPLES.mkdir(parents=True, exist_ok=True)
+    (SAMPLES / rendered.filename).write_bytes(rendered.content)
+    assert rendered.filename == f"polisee-region-HU21-2014-{language}.xlsx"
+    book = load_workbook(io.BytesIO(rendered.content))
+    specialisations, sources = sheets
+    assert {specialisations, sources} <= set(book.sheetnames)
+    assert book.sheetnames[-1] == sources
+    sheet = book[specialisations]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(2, values_only=True)}
+    # The same number as in the English workbook, under the reader's column title.
+    assert rows["C29"][persons] == 23607
