@@ -52,7 +52,7 @@ pytestmark = pytest.mark.slow
 
 #: The languages every report is rendered and checked in (the lead adds "de" with its
 #: catalogue; nothing else needs to change).
-REPORT_LANGUAGES = ("en", "hu")
+REPORT_LANGUAGES = ("en", "hu", "de")
 # The demo assessment prints on 10 or 11 pages (cover and summary, themes, 30 criteria,
 # the data, change and benchmark, two to three pages of practices, sources); the demo plan
 # on 6 or 7. Longer translations may add a page, never double the length.
