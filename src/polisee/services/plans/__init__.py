@@ -60,6 +60,13 @@ from polisee.services.plans._kpis import (
     progress_share,
     year_fraction,
 )
+from polisee.services.plans._labels import (
+    ACTION_STATUS,
+    KPI_STATUS,
+    LEVELS,
+    MILESTONE_STATUS,
+    PLAN_STATUS,
+)
 from polisee.services.plans._model import (
     DEFAULT_MEASURE,
     FIGURE,
@@ -99,6 +106,7 @@ from polisee.services.plans._reports import (
 )
 
 __all__ = [
+    "ACTION_STATUS",
     "COLLECTIONS",
     "DEFAULT_MEASURE",
     "DEFAULT_THEME",
@@ -107,7 +115,11 @@ __all__ = [
     "FIGURE",
     "KPI_INDICATORS",
     "KPI_INDICATOR_NAMES",
+    "KPI_STATUS",
+    "LEVELS",
     "MAX_REGIONS",
+    "MILESTONE_STATUS",
+    "PLAN_STATUS",
     "REMINDER_TEXTS",
     "ActionInput",
     "ActionStatus",

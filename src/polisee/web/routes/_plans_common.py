@@ -16,6 +16,13 @@ from starlette.datastructures import FormData
 from polisee.errors import InputError
 from polisee.services import plans as pl
 from polisee.services.permissions import Permission
+from polisee.services.plans import (
+    ACTION_STATUS,
+    KPI_STATUS,
+    LEVELS,
+    MILESTONE_STATUS,
+    PLAN_STATUS,
+)
 from polisee.services.sessions import Principal
 from polisee.web import charts
 from polisee.web.i18n import translations
@@ -48,32 +55,6 @@ Reader = Annotated[Principal, require(Permission.PLAN_READ)]
 Editor = Annotated[Principal, require(Permission.PLAN_EDIT)]
 Proposer = Annotated[Principal, require(Permission.PRACTICE_PROPOSE)]
 
-PLAN_STATUS = {
-    "draft": "Draft",
-    "active": "Active",
-    "completed": "Completed",
-    "cancelled": "Cancelled",
-}
-ACTION_STATUS = {
-    "planned": "Planned",
-    "in_progress": "In progress",
-    "completed": "Completed",
-    "delayed": "Delayed",
-    "cancelled": "Cancelled",
-}
-KPI_STATUS = {
-    "achieved": "Target reached",
-    "on_track": "On track",
-    "behind": "Behind",
-    "no_data": "No value yet",
-}
-MILESTONE_STATUS = {
-    "done": "Done",
-    "overdue": "Overdue",
-    "due_soon": "Due soon",
-    "upcoming": "Upcoming",
-}
-LEVELS = {"low": "Low", "medium": "Medium", "high": "High"}
 RELATIONS = {
     "owner": "Your organisation's plan",
     "action": "You own an action",
