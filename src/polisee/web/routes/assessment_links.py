@@ -21,7 +21,7 @@ from starlette.responses import RedirectResponse, Response
 from polisee.errors import Conflict, InputError
 from polisee.services import assessment as sa
 from polisee.web.routes._assessment_common import GROUP_LABELS, Editor, FormData
-from polisee.web.routes.assessments import overview_page, posted_answer
+from polisee.web.routes.assessments import criterion_fragment, overview_page, posted_answer
 from polisee.web.security import CsrfRejected, DbSession, csrf_token_for
 from polisee.web.templating import render
 
@@ -250,21 +250,6 @@ def save_link_answer(
     if not htmx:
         return RedirectResponse(f"{url}?saved={action}#criterion-{criterion_key}", status_code=303)
     found = sa.link_questionnaire(db, assessment_id, token)
-    try:
-        criterion = found.definition.criterion(criterion_key)
-    except KeyError:
-        raise InputError(
-            f"no criterion {criterion_key[:64]!r} in this framework", field="criterion"
-        ) from None
-    context = {
-        "a": found.access.assessment,
-        "q": found,
-        "definition": found.definition,
-        "c": criterion,
-        "answer": found.answers.get(criterion_key),
-        "posted_answer": given if error is not None else None,
-        "criterion_error": error,
-        "just_saved": action if error is None else "",
-        **_urls(request, assessment_id, token),
-    }
-    return render(request, "assessments/answer.html", context, block="criterion")
+    return criterion_fragment(
+        request, found, criterion_key, given, error, action, _urls(request, assessment_id, token)
+    )

@@ -30,7 +30,7 @@ from polisee.web.routes._assessment_common import (
 from polisee.web.security import DbSession
 from polisee.web.templating import render
 
-__all__ = ["answer_urls", "overview_page", "posted_answer", "router"]
+__all__ = ["answer_urls", "criterion_fragment", "overview_page", "posted_answer", "router"]
 
 router = APIRouter()
 
@@ -370,6 +370,22 @@ def save_answer(
         url = request.url_for("assessments:answer_form", assessment_id=assessment_id).path
         return RedirectResponse(f"{url}?saved={action}#criterion-{criterion_key}", status_code=303)
     found = sa.questionnaire(db, assessment_id, principal)
+    return criterion_fragment(
+        request, found, criterion_key, given, error, action, answer_urls(request, assessment_id)
+    )
+
+
+def criterion_fragment(
+    request: Request,
+    found: sa.Questionnaire,
+    criterion_key: str,
+    given: sa.AnswerInput,
+    error: Exception | None,
+    action: str,
+    urls: dict[str, Any],
+) -> Response:
+    """The htmx fragment of one criterion after a save: the stored answer, or what was typed
+    with the problem (signed-in respondents and invitation links alike)."""
     try:
         criterion = found.definition.criterion(criterion_key)
     except KeyError:
@@ -385,6 +401,6 @@ def save_answer(
         "posted_answer": given if error is not None else None,
         "criterion_error": error,
         "just_saved": action if error is None else "",
-        **answer_urls(request, assessment_id),
+        **urls,
     }
     return render(request, "assessments/answer.html", context, block="criterion")
